@@ -1,0 +1,44 @@
+package io.chatroom;
+
+import io.chatroom.internal.LoggingListener;
+
+/**
+ * Observes what a hub does, for logs and metrics. Every method has an empty default, so an
+ * implementation overrides only what it needs. Methods are called on the hub's threads
+ * and must return quickly; an exception thrown here is logged and otherwise ignored.
+ */
+public interface HubListener {
+
+    /** The listener used when none is configured: logs through slf4j (logger {@code io.chatroom}). */
+    static HubListener logging() {
+        return LoggingListener.INSTANCE;
+    }
+
+    /** An upgrade request was refused before the upgrade. */
+    default void refused(HandshakeRequest request, int status, String reason) {
+    }
+
+    /** A WebSocket connection opened. */
+    default void connected(String room, String user, String remoteAddress, WireFormat format) {
+    }
+
+    /** A connection closed, for whatever reason. */
+    default void disconnected(String room, String user, LeaveReason reason, String detail) {
+    }
+
+    /** A user's first connection entered a room. */
+    default void joined(String room, String user) {
+    }
+
+    /** A user's last connection left a room. */
+    default void left(String room, String user, LeaveReason reason) {
+    }
+
+    /** The server closed a connection it could not keep: slow consumer, timeout, bad frame. */
+    default void evicted(String room, String user, int closeCode, String detail) {
+    }
+
+    /** A chat message was accepted into a room. */
+    default void message(String room, String user, int length) {
+    }
+}
