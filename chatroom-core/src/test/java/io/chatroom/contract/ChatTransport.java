@@ -22,8 +22,8 @@ public interface ChatTransport {
         /** The WebSocket endpoint, such as {@code ws://127.0.0.1:41234/ws}. */
         URI endpoint();
 
-        /** Stops the server (without a graceful drain) and waits until it has stopped. */
+        /** Stops the server (without a graceful drain) and waits until it has stopped; never throws. */
         @Override
-        void close() throws Exception;
+        void close();
     }
 }

@@ -1,0 +1,403 @@
+package io.chatroom.internal;
+
+import io.chatroom.ClientConnection;
+import io.chatroom.ClientSink;
+import io.chatroom.CloseCode;
+import io.chatroom.Frame;
+import io.chatroom.LeaveReason;
+import io.chatroom.WireFormat;
+import io.chatroom.WriteCallback;
+import io.chatroom.spi.Clock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One client connection: its inbound path (size check, rate limit, command dispatch), its
+ * bounded outbound queue with at most one write in flight, and its heartbeat.
+ *
+ * <p>Threads: the {@code on*} methods are called by the transport, one at a time; {@link
+ * #offer} by room executors and private-message senders concurrently, so the outbound queue
+ * is lock-free; {@link #tick} by the hub's timer. Fields name their owner where it matters.
+ */
+final class ChatConnection implements ClientConnection {
+
+    private static final long IDLE = Long.MIN_VALUE;
+
+    private final HubCore hub;
+    private final Clock clock;
+    private final ClientSink sink;
+    private final String roomName;
+    private final String user;
+    private final WireFormat format;
+    private final String remoteAddress;
+    private final int maxFrames;
+    private final long maxBytes;
+    private final int maxMessageBytes;
+    private final long pingPeriod;
+    private final long pongWait;
+    private final long writeWait;
+
+    /** Set once by the hub before the connection is handed to the transport. */
+    private RoomActor room;
+
+    /** Owned by the transport's read callback. */
+    private final TokenBucket rateLimit;
+
+    /** Written by the read callback, read by the timer. */
+    private volatile long lastInbound;
+    private volatile int pongs;
+    /** Owned by the timer. */
+    private long lastPing;
+    private volatile Clock.Cancellable heartbeat = () -> { };
+
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedFrames = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** When the write in flight started, or {@link #IDLE}; written by whoever holds {@link #writing}. */
+    private volatile long writeStarted = IDLE;
+    private int inFlightBytes;
+    private final WriteCallback onWritten = new WriteCallback() {
+        @Override
+        public void succeeded() {
+            written();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            written();
+            end(LeaveReason.CLOSED, "write failed: " + cause);
+            sink.abort();
+        }
+    };
+
+    /** Set once, by whoever ends the connection first; the reason its leave reports. */
+    private final AtomicReference<LeaveReason> ending = new AtomicReference<>();
+    /** Set once a close request is queued: later frames are dropped. */
+    private volatile boolean closeQueued;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    /** Owned by the room's executor. */
+    boolean away;
+
+    ChatConnection(HubCore hub, ClientSink sink, String room, String user, WireFormat format, String remoteAddress) {
+        this.hub = hub;
+        this.clock = hub.clock();
+        this.sink = sink;
+        this.roomName = room;
+        this.user = user;
+        this.format = format;
+        this.remoteAddress = remoteAddress;
+        var s = hub.settings();
+        this.maxFrames = s.sendQueueFrames();
+        this.maxBytes = s.sendQueueBytes();
+        this.maxMessageBytes = s.maxMessageBytes();
+        this.pingPeriod = s.pingPeriod().toNanos();
+        this.pongWait = s.pongWait().toNanos();
+        this.writeWait = s.writeWait().toNanos();
+        long now = clock.nanoTime();
+        this.rateLimit = new TokenBucket(s.rateBurst(), s.ratePerSecond(), now);
+        this.lastInbound = now;
+        this.lastPing = now;
+    }
+
+    void bind(RoomActor room) {
+        this.room = room;
+    }
+
+    RoomActor roomActor() {
+        return room;
+    }
+
+    @Override
+    public String room() {
+        return roomName;
+    }
+
+    @Override
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public WireFormat format() {
+        return format;
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    boolean isEnding() {
+        return ending.get() != null;
+    }
+
+    // ---- inbound -------------------------------------------------------------------------
+
+    @Override
+    public void onText(String text) {
+        long now = clock.nanoTime();
+        lastInbound = now;
+        if (isEnding()) {
+            return;
+        }
+        int size = text.length() * 3L <= maxMessageBytes ? text.length() : utf8Length(text);
+        if (size > maxMessageBytes) {
+            terminate(LeaveReason.EVICTED, CloseCode.MESSAGE_TOO_BIG,
+                    "message too big: " + size + " bytes, limit " + maxMessageBytes);
+            return;
+        }
+        String line = stripTrailingNewlines(text);
+        if (line.isBlank()) {
+            return;
+        }
+        if (!rateLimit.tryTake(now)) {
+            offer(TextFormat.RATE_LIMITED);
+            return;
+        }
+        TextCommands.dispatch(this, line);
+    }
+
+    @Override
+    public void onBinary() {
+        lastInbound = clock.nanoTime();
+        terminate(LeaveReason.EVICTED, CloseCode.UNSUPPORTED_DATA, "binary frames are not accepted");
+    }
+
+    @Override
+    public void onPong() {
+        lastInbound = clock.nanoTime();
+        pongs++;
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+        end(LeaveReason.CLOSED, "closed by the client or network: " + code + (reason == null || reason.isEmpty() ? "" : " " + reason));
+        release();
+    }
+
+    // ---- commands from TextCommands --------------------------------------------------------
+
+    void chat(String text) {
+        room.post(() -> room.chat(this, text));
+    }
+
+    void who() {
+        room.post(() -> room.who(this));
+    }
+
+    void presence(boolean away) {
+        room.post(() -> room.presence(this, away));
+    }
+
+    void privateMessage(String to, String text) {
+        hub.sendPrivate(this, to, text);
+    }
+
+    void error(String message) {
+        offer(Frame.of(TextFormat.error(message)));
+    }
+
+    // ---- outbound --------------------------------------------------------------------------
+
+    /**
+     * Queues a frame; returns false when the connection is closing or was just evicted
+     * because its queue is full. Never blocks.
+     */
+    boolean offer(Frame frame) {
+        if (closeQueued || isEnding()) {
+            return false;
+        }
+        int size = frame.byteLength();
+        int frames = queuedFrames.incrementAndGet();
+        long bytes = queuedBytes.addAndGet(size);
+        if (frames > maxFrames || bytes + sink.bufferedBytes() > maxBytes) {
+            queuedFrames.decrementAndGet();
+            queuedBytes.addAndGet(-size);
+            terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
+                    "slow consumer: send queue full (" + (frames - 1) + " frames, " + (bytes - size) + " bytes queued)");
+            return false;
+        }
+        queue.offer(frame);
+        drain();
+        return true;
+    }
+
+    /** Queues a close after every frame queued so far (graceful shutdown). */
+    void closeAfterFlush(LeaveReason reason, CloseCode code, String text) {
+        if (isEnding() || closeQueued) {
+            return;
+        }
+        closeQueued = true;
+        queue.offer(new CloseRequest(reason, code, text));
+        drain();
+    }
+
+    private void drain() {
+        while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+            Object item = queue.poll();
+            if (item == null) {
+                writing.set(false);
+                continue;
+            }
+            if (item instanceof CloseRequest close) {
+                terminate(close.reason, close.code, close.text);
+                return;
+            }
+            Frame frame = (Frame) item;
+            inFlightBytes = frame.byteLength();
+            writeStarted = clock.nanoTime();
+            sink.send(frame, onWritten);
+            return;
+        }
+    }
+
+    private void written() {
+        queuedFrames.decrementAndGet();
+        queuedBytes.addAndGet(-inFlightBytes);
+        writeStarted = IDLE;
+        writing.set(false);
+        drain();
+    }
+
+    // ---- heartbeat -------------------------------------------------------------------------
+
+    void startHeartbeat() {
+        schedule(Math.min(pingPeriod, pongWait));
+    }
+
+    private void schedule(long delayNanos) {
+        heartbeat = clock.schedule(this::tick, Math.max(delayNanos, TimeUnit.MILLISECONDS.toNanos(1)));
+    }
+
+    void tick() {
+        if (isEnding()) {
+            return;
+        }
+        long now = clock.nanoTime();
+        long silentFor = now - lastInbound;
+        if (silentFor >= pongWait) {
+            terminate(LeaveReason.TIMEOUT, CloseCode.GOING_AWAY, "ping timeout",
+                    "ping timeout: nothing received for " + millis(silentFor) + " ms, limit " + millis(pongWait)
+                            + " ms (" + pongs + " pings answered)");
+            return;
+        }
+        long started = writeStarted;
+        if (started != IDLE && now - started >= writeWait) {
+            terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
+                    "write timeout: one write took over " + millis(writeWait) + " ms");
+            return;
+        }
+        if (now - lastPing >= pingPeriod) {
+            sink.ping();
+            lastPing = now;
+        }
+        long next = Math.min(lastPing + pingPeriod, lastInbound + pongWait);
+        if (started != IDLE) {
+            next = Math.min(next, started + writeWait);
+        }
+        schedule(next - now);
+    }
+
+    // ---- ending ----------------------------------------------------------------------------
+
+    void terminate(LeaveReason reason, CloseCode code, String detail) {
+        terminate(reason, code, detail, detail);
+    }
+
+    /** The server closes the connection: leaves the room now, then closes and, failing that, aborts. */
+    private void terminate(LeaveReason reason, CloseCode code, String closeReason, String detail) {
+        if (!end(reason, detail)) {
+            return;
+        }
+        if (reason != LeaveReason.SHUTDOWN) {
+            hub.listener().evicted(roomName, user, code.code(), detail);
+        }
+        sink.close(code.code(), truncate(closeReason));
+        clock.schedule(() -> abort(reason), writeWait);
+    }
+
+    /** Drops the connection at once, if the transport has not reported it closed. */
+    void abort(LeaveReason reason) {
+        if (!released.get()) {
+            end(reason, "aborted");
+            sink.abort();
+            release();
+        }
+    }
+
+    /** Records why the connection ends and posts its leave; true for the first caller only. */
+    private boolean end(LeaveReason reason, String detail) {
+        if (!ending.compareAndSet(null, reason)) {
+            return false;
+        }
+        heartbeat.cancel();
+        hub.listener().disconnected(roomName, user, reason, detail);
+        room.post(() -> room.leave(this, reason));
+        return true;
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            queue.clear();
+            hub.release(this);
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    static String stripTrailingNewlines(String text) {
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return end == text.length() ? text : text.substring(0, end);
+    }
+
+    /** Close reasons must fit in 123 UTF-8 bytes. */
+    private static String truncate(String reason) {
+        if (utf8Length(reason) <= 123) {
+            return reason;
+        }
+        int end = Math.min(reason.length(), 120);
+        while (utf8Length(reason.substring(0, end)) > 120) {
+            end--;
+        }
+        return reason.substring(0, end) + "...";
+    }
+
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    bytes += 2;
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+
+    @Override
+    public String toString() {
+        return user + "@" + roomName + "(" + remoteAddress + ")";
+    }
+
+    private record CloseRequest(LeaveReason reason, CloseCode code, String text) {
+    }
+}

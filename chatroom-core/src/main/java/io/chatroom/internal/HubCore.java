@@ -1,0 +1,411 @@
+package io.chatroom.internal;
+
+import io.chatroom.Admission;
+import io.chatroom.ChatSettings;
+import io.chatroom.ClientConnection;
+import io.chatroom.ClientSink;
+import io.chatroom.CloseCode;
+import io.chatroom.Frame;
+import io.chatroom.HandshakeRequest;
+import io.chatroom.Hub;
+import io.chatroom.HubListener;
+import io.chatroom.LeaveReason;
+import io.chatroom.Room;
+import io.chatroom.WireFormat;
+import io.chatroom.spi.Authenticator;
+import io.chatroom.spi.Broker;
+import io.chatroom.spi.BrokerEvent;
+import io.chatroom.spi.Clock;
+import io.chatroom.spi.MessageStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link Hub}: admission, the registry of rooms and users, private routing and shutdown. */
+public final class HubCore implements Hub {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubCore.class);
+    /** Shutdown closes connections in at most this many batches, over the first half of the drain. */
+    static final int CLOSE_BATCHES = 10;
+    static final String SHUTTING_DOWN = "server shutting down";
+
+    private final ChatSettings settings;
+    private final Clock clock;
+    private final boolean ownsClock;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final MessageStore store;
+    private final Broker broker;
+    private final HubListener listener;
+
+    private final Map<String, RoomActor> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Set<ChatConnection>> usersOnline = new ConcurrentHashMap<>();
+    private final Set<ChatConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final Map<String, AtomicInteger> admittedPerAddress = new ConcurrentHashMap<>();
+    private final AtomicLong privateIds = new AtomicLong();
+
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    public HubCore(ChatSettings settings) {
+        this.settings = settings;
+        this.ownsClock = settings.clock() == null;
+        this.clock = ownsClock ? new SystemClock("chatroom-timer") : settings.clock();
+        if (settings.executor() == null) {
+            AtomicInteger threads = new AtomicInteger();
+            ownedExecutor = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), runnable -> {
+                Thread thread = new Thread(runnable, "chatroom-room-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            executor = ownedExecutor;
+        } else {
+            ownedExecutor = null;
+            executor = settings.executor();
+        }
+        this.store = settings.messageStore() != null
+                ? settings.messageStore()
+                : new InMemoryMessageStore(settings.historySize(), clock.epochMillis());
+        this.broker = settings.broker() != null ? settings.broker() : new LocalBroker();
+        this.listener = new SafeListener(settings.listener());
+        broker.attach(this::onBrokerEvent);
+    }
+
+    // ---- accessors for the engine ----------------------------------------------------------
+
+    @Override
+    public ChatSettings settings() {
+        return settings;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    MessageStore store() {
+        return store;
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    HubListener listener() {
+        return listener;
+    }
+
+    @Override
+    public Optional<Room> room(String name) {
+        return Optional.ofNullable(rooms.get(name));
+    }
+
+    @Override
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    @Override
+    public boolean isShuttingDown() {
+        return shuttingDown.get();
+    }
+
+    // ---- admission -------------------------------------------------------------------------
+
+    @Override
+    public Admission admit(HandshakeRequest request) {
+        if (shuttingDown.get()) {
+            return refuse(request, 503, "server is shutting down");
+        }
+        if (request.origin() != null && !settings.originPolicy().allows(request.origin(), request.host())) {
+            return refuse(request, 403, "origin not allowed: " + TextFormat.flatten(request.origin()));
+        }
+        Map<String, String> query;
+        try {
+            query = HandshakeRules.parseQuery(request.rawQuery());
+        } catch (IllegalArgumentException e) {
+            return refuse(request, 400, "malformed query string");
+        }
+        String room = query.get("room");
+        String problem = HandshakeRules.checkRoom(room);
+        if (problem != null) {
+            return refuse(request, 400, problem);
+        }
+        String user = query.get("user");
+        Authenticator authenticator = settings.authenticator();
+        Authenticator.Result auth = null;
+        if (authenticator != null) {
+            auth = authenticator.authenticate(token(query, request), room);
+            if (!auth.isGranted()) {
+                return refuse(request, auth.status(), auth.reason() == null ? "not authorized" : auth.reason());
+            }
+            if (user != null && !user.equals(auth.user())) {
+                return refuse(request, 403, "user does not match the credentials");
+            }
+            user = auth.user();
+        } else {
+            problem = HandshakeRules.checkUser(user);
+            if (problem != null) {
+                return refuse(request, 400, problem);
+            }
+        }
+        String since = query.get("since");
+        if (since != null && !store.isWellFormedId(since)) {
+            return refuse(request, 400, "malformed since: not a message id");
+        }
+        String limit = reserve(request.remoteAddress());
+        if (limit != null) {
+            return refuse(request, 429, limit);
+        }
+        return new Accepted(room, user, WireFormat.negotiate(request.offeredSubprotocols()),
+                request.remoteAddress(), auth == null ? null : auth.expiresAt());
+    }
+
+    private static String token(Map<String, String> query, HandshakeRequest request) {
+        String token = query.get("token");
+        if (token != null && !token.isEmpty()) {
+            return token;
+        }
+        String authorization = request.authorization();
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).strip();
+        }
+        return null;
+    }
+
+    private Admission.Refused refuse(HandshakeRequest request, int status, String reason) {
+        listener.refused(request, status, reason);
+        return new Admission.Refused(status, reason);
+    }
+
+    /** Takes a connection slot; returns why not, or null. */
+    private String reserve(String address) {
+        int max = settings.maxConnections();
+        if (max > 0 && admitted.incrementAndGet() > max) {
+            admitted.decrementAndGet();
+            return "server is full: " + max + " connections";
+        } else if (max <= 0) {
+            admitted.incrementAndGet();
+        }
+        int perAddress = settings.maxConnectionsPerAddress();
+        if (perAddress > 0) {
+            AtomicInteger count = admittedPerAddress.computeIfAbsent(address, a -> new AtomicInteger());
+            if (count.incrementAndGet() > perAddress) {
+                count.decrementAndGet();
+                admitted.decrementAndGet();
+                return "too many connections from " + address + ": limit " + perAddress;
+            }
+        }
+        return null;
+    }
+
+    private void unreserve(String address) {
+        admitted.decrementAndGet();
+        if (settings.maxConnectionsPerAddress() > 0) {
+            admittedPerAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+        }
+    }
+
+    // ---- connections and rooms -------------------------------------------------------------
+
+    private ClientConnection connect(Accepted accepted, ClientSink sink) {
+        ChatConnection connection = new ChatConnection(this, sink, accepted.room, accepted.user, accepted.format,
+                accepted.remoteAddress);
+        connections.add(connection);
+        usersOnline.computeIfAbsent(accepted.user, u -> ConcurrentHashMap.newKeySet()).add(connection);
+        RoomActor room = rooms.compute(accepted.room, (name, existing) -> {
+            RoomActor r = existing != null ? existing : new RoomActor(this, name);
+            r.bound++;
+            return r;
+        });
+        connection.bind(room);
+        listener.connected(accepted.room, accepted.user, accepted.remoteAddress, accepted.format);
+        room.post(() -> room.join(connection));
+        connection.startHeartbeat();
+        if (accepted.expiresAt != null) {
+            long delay = Duration.ofMillis(accepted.expiresAt.toEpochMilli() - clock.epochMillis()).toNanos();
+            clock.schedule(() -> connection.terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "token expired"),
+                    delay);
+        }
+        if (shuttingDown.get()) {
+            connection.closeAfterFlush(LeaveReason.SHUTDOWN, CloseCode.GOING_AWAY, SHUTTING_DOWN);
+        }
+        return connection;
+    }
+
+    /** Called by a room when a bound connection's leave was processed; releases an empty room. */
+    void unbind(RoomActor room) {
+        rooms.computeIfPresent(room.name(), (name, current) -> {
+            if (current != room) {
+                return current;
+            }
+            return --current.bound == 0 ? null : current;
+        });
+    }
+
+    /** Called once per connection when its transport is gone. */
+    void release(ChatConnection connection) {
+        connections.remove(connection);
+        usersOnline.computeIfPresent(connection.user(), (u, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
+        unreserve(connection.remoteAddress());
+        if (shuttingDown.get() && connections.isEmpty()) {
+            finishShutdown();
+        }
+    }
+
+    // ---- private messages ------------------------------------------------------------------
+
+    void sendPrivate(ChatConnection from, String to, String text) {
+        if (!usersOnline.containsKey(to)) {
+            from.offer(Frame.of(TextFormat.error("user " + to + " is not online")));
+            return;
+        }
+        String id = "p" + privateIds.incrementAndGet();
+        broker.publish(BrokerEvent.privateMessage(id, from.user(), to, text, clock.epochMillis()));
+    }
+
+    private void onBrokerEvent(BrokerEvent event) {
+        switch (event.kind()) {
+            case ROOM_MESSAGE -> {
+                RoomActor room = rooms.get(event.room());
+                if (room != null) {
+                    room.post(() -> room.deliver(event.message()));
+                }
+            }
+            case PRIVATE -> deliverPrivate(event);
+        }
+    }
+
+    private void deliverPrivate(BrokerEvent event) {
+        Outgoing received = new Outgoing(format -> TextFormat.privateReceived(event.from(), event.text()));
+        Outgoing sent = new Outgoing(format -> TextFormat.privateSent(event.to(), event.text()));
+        for (ChatConnection c : usersOnline.getOrDefault(event.to(), Set.of())) {
+            c.offer(received.frame(c.format()));
+        }
+        for (ChatConnection c : usersOnline.getOrDefault(event.from(), Set.of())) {
+            c.offer(sent.frame(c.format()));
+        }
+    }
+
+    // ---- shutdown --------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> shutdown(Duration drainTimeout) {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return terminated;
+        }
+        List<ChatConnection> open = new ArrayList<>(connections);
+        LOG.info("Shutting down: draining {} connections within {} ms", open.size(), drainTimeout.toMillis());
+        if (open.isEmpty()) {
+            finishShutdown();
+            return terminated;
+        }
+        long drain = drainTimeout.toNanos();
+        int batches = Math.min(CLOSE_BATCHES, open.size());
+        for (int b = 0; b < batches; b++) {
+            List<ChatConnection> batch = open.subList(b * open.size() / batches, (b + 1) * open.size() / batches);
+            Runnable close = () -> batch.forEach(c -> c.closeAfterFlush(LeaveReason.SHUTDOWN, CloseCode.GOING_AWAY,
+                    SHUTTING_DOWN));
+            if (b == 0) {
+                close.run();
+            } else {
+                clock.schedule(close, drain / 2 * b / batches);
+            }
+        }
+        clock.schedule(() -> {
+            List<ChatConnection> left = new ArrayList<>(connections);
+            if (!left.isEmpty()) {
+                LOG.warn("Drain timeout of {} ms passed: aborting {} connections", drainTimeout.toMillis(), left.size());
+            }
+            left.forEach(c -> c.abort(LeaveReason.SHUTDOWN));
+            finishShutdown();
+        }, drain);
+        return terminated;
+    }
+
+    private void finishShutdown() {
+        if (terminated.isDone()) {
+            return;
+        }
+        // Let rooms process the leaves already posted before their threads stop.
+        executor.execute(() -> {
+            broker.close();
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdown();
+            }
+            if (ownsClock) {
+                clock.close();
+            }
+            LOG.info("Shut down");
+            terminated.complete(null);
+        });
+    }
+
+    /** An upgrade that may still become a connection; holds a slot against the limits. */
+    private final class Accepted implements Admission.Accepted {
+        private final String room;
+        private final String user;
+        private final WireFormat format;
+        private final String remoteAddress;
+        private final java.time.Instant expiresAt;
+        private final AtomicBoolean used = new AtomicBoolean();
+
+        Accepted(String room, String user, WireFormat format, String remoteAddress, java.time.Instant expiresAt) {
+            this.room = room;
+            this.user = user;
+            this.format = format;
+            this.remoteAddress = remoteAddress;
+            this.expiresAt = expiresAt;
+        }
+
+        @Override
+        public String room() {
+            return room;
+        }
+
+        @Override
+        public String user() {
+            return user;
+        }
+
+        @Override
+        public WireFormat format() {
+            return format;
+        }
+
+        @Override
+        public ClientConnection connect(ClientSink sink) {
+            if (!used.compareAndSet(false, true)) {
+                throw new IllegalStateException("this admission was already used");
+            }
+            return HubCore.this.connect(this, sink);
+        }
+
+        @Override
+        public void abandon() {
+            if (used.compareAndSet(false, true)) {
+                unreserve(remoteAddress);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.chatroom.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chatroom.ChatSettings;
+import io.chatroom.Hub;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * What every contract test needs: a hub and a real server of the adapter under test on
+ * loopback, clients connected to it, and clean-up after each test. An adapter's test class
+ * says only how to start its server ({@link #transport()}); everything else is here.
+ *
+ * <p>Tests start the server themselves ({@link #startServer()} or
+ * {@link #startServer(ChatSettings)}), so that each test states the settings it relies on.
+ */
+public abstract class ContractSupport {
+
+    /** The default room of a test. */
+    protected static final String ROOM = "lobby";
+
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private Hub hub;
+    private ChatTransport.RunningServer server;
+
+    /** How the adapter under test starts its server. */
+    protected abstract ChatTransport transport();
+
+    /** The settings tests start from: the defaults, the default same-origin policy included. */
+    protected ChatSettings.Builder testSettings() {
+        return ChatSettings.builder();
+    }
+
+    /** Starts a hub with {@link #testSettings()} and the adapter's server for it. */
+    protected final Hub startServer() {
+        return startServer(testSettings().build());
+    }
+
+    /** Starts a hub with these settings and the adapter's server for it. */
+    protected final Hub startServer(ChatSettings settings) {
+        if (hub != null) {
+            throw new IllegalStateException("the server is already started");
+        }
+        hub = Hub.create(settings);
+        try {
+            server = transport().start(hub);
+        } catch (Exception e) {
+            throw new AssertionError("the transport could not start its server", e);
+        }
+        assertNotNull(server.endpoint(), "the running server's endpoint");
+        return hub;
+    }
+
+    /** The hub of this test. */
+    protected final Hub hub() {
+        if (hub == null) {
+            throw new IllegalStateException("startServer() first");
+        }
+        return hub;
+    }
+
+    /** The endpoint with {@code room} and {@code user} as query parameters, percent-encoded. */
+    protected final URI uri(String room, String user) {
+        return uriWithQuery("room=" + encode(room) + "&user=" + encode(user));
+    }
+
+    /** The endpoint with this raw query (already encoded), or none when {@code null}. */
+    protected final URI uriWithQuery(String rawQuery) {
+        if (server == null) {
+            throw new IllegalStateException("startServer() first");
+        }
+        String endpoint = server.endpoint().toString();
+        return URI.create(rawQuery == null ? endpoint : endpoint + "?" + rawQuery);
+    }
+
+    /** Percent-encodes a query value as browsers' {@code encodeURIComponent} does (space as %20). */
+    protected static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Connects a text-mode client to {@code room} as {@code user}; it is closed after the test. */
+    protected final ChatClient connect(String room, String user) {
+        return track(ChatClient.connect(user + "@" + room, uri(room, user)));
+    }
+
+    /**
+     * Connects a text-mode client and waits for its own join line, skipping history; it is
+     * closed after the test.
+     */
+    protected final ChatClient join(String room, String user) {
+        ChatClient client = connect(room, user);
+        client.awaitFrameSkipping(user + " joined the room");
+        return client;
+    }
+
+    /** Joins {@link #ROOM}. */
+    protected final ChatClient join(String user) {
+        return join(ROOM, user);
+    }
+
+    /** Upgrades a raw client to {@code room} as {@code user}; it is closed after the test. */
+    protected final RawClient connectRaw(String room, String user, RawClient.Options options) {
+        return track(RawClient.open(uri(room, user), options));
+    }
+
+    /** Upgrades a raw client with default options. */
+    protected final RawClient connectRaw(String room, String user) {
+        return connectRaw(room, user, RawClient.Options.defaults());
+    }
+
+    /** Sends an upgrade request with this raw query that the server must refuse. */
+    protected final HttpRefusal refusal(String rawQuery, RawClient.Options options) {
+        return HttpRefusal.of(uriWithQuery(rawQuery), options);
+    }
+
+    /** Sends an upgrade request with this raw query and no extra headers that the server must refuse. */
+    protected final HttpRefusal refusal(String rawQuery) {
+        return refusal(rawQuery, RawClient.Options.defaults());
+    }
+
+    /**
+     * Asserts that nothing reached {@code client} beyond what the test already took: sends
+     * {@code /who} as a marker and requires the very next frame to be its member list. Costs
+     * one message of the client's rate limit.
+     *
+     * @return the member list line
+     */
+    protected static String assertNothingMoreArrived(ChatClient client) {
+        client.send("/who");
+        String next = client.awaitFrame();
+        assertTrue(next.startsWith("Members: "),
+                () -> client.name() + ": expected nothing before the /who answer, got \"" + next
+                        + "\"; received: " + client.transcript());
+        return next;
+    }
+
+    /** Asserts that the client sends {@code text} and every listed client, the sender included, receives {@code line}. */
+    protected static void sendAndExpectEverywhere(ChatClient sender, String text, String line, ChatClient... members) {
+        sender.send(text);
+        for (ChatClient member : members) {
+            member.awaitFrameEquals(line);
+        }
+    }
+
+    /** Closes everything the test opened: clients, then the server, then the hub without drain. */
+    @AfterEach
+    final void closeEverything() throws Exception {
+        List<Throwable> failures = new ArrayList<>();
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            try {
+                clients.get(i).close();
+            } catch (Exception | Error e) {
+                failures.add(e);
+            }
+        }
+        clients.clear();
+        if (server != null) {
+            try {
+                server.close();
+            } catch (Exception | Error e) {
+                failures.add(e);
+            }
+            server = null;
+        }
+        if (hub != null) {
+            try {
+                hub.shutdown(Duration.ZERO).get(ChatClient.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception | Error e) {
+                failures.add(e);
+            }
+            hub = null;
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError("clean-up failed: " + failures.get(0), failures.get(0));
+            failures.subList(1, failures.size()).forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+
+    /** Registers a client (or anything closeable) to be closed after the test. */
+    protected final <T extends AutoCloseable> T track(T closeable) {
+        clients.add(closeable);
+        return closeable;
+    }
+
+    /** Asserts the close code, with the whole status in the message. */
+    protected static void assertCloseCode(int expected, CloseStatus actual, String who) {
+        assertEquals(expected, actual.code(), () -> who + " closed with " + actual);
+    }
+}

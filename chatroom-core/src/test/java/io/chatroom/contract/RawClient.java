@@ -1,0 +1,445 @@
+package io.chatroom.contract;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client on a plain {@link Socket}, for playing a misbehaving peer: it does the
+ * HTTP upgrade itself (any header, any value), sends whatever frames it is told to (masked,
+ * as a client must), reads only when asked, and never answers a ping on its own. With a
+ * small receive buffer and no reads it is a slow consumer.
+ *
+ * <p>Not thread-safe: one test thread drives it.
+ */
+public final class RawClient implements AutoCloseable {
+
+    /** Opcodes of RFC 6455 section 5.2. */
+    public static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+
+    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private RawClient(Socket socket, InputStream in) throws IOException {
+        this.socket = socket;
+        this.in = in;
+        this.out = socket.getOutputStream();
+    }
+
+    /** One frame as read off the wire. */
+    public record RawFrame(int opcode, boolean fin, byte[] payload) {
+
+        /** The payload as UTF-8 text. */
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The server's answer to an upgrade request that it refused. */
+    record Response(int status, String statusLine, Map<String, String> headers, String body) {
+    }
+
+    /** Options for {@link #open}: extra headers, and a receive buffer set before connect. */
+    public static final class Options {
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private int receiveBufferSize;
+
+        /** No extra headers, the system's receive buffer. */
+        public static Options defaults() {
+            return new Options();
+        }
+
+        /**
+         * Sends this header; {@code Host} replaces the default {@code host:port}, and a
+         * {@code null} value leaves a default header out.
+         */
+        public Options header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        /** Sets {@code SO_RCVBUF} before connecting, so that a client that does not read stalls the server soon. */
+        public Options receiveBufferSize(int bytes) {
+            receiveBufferSize = bytes;
+            return this;
+        }
+    }
+
+    /** Upgrades to {@code uri} (a {@code ws://} URI with path and query); fails the test unless the server answers 101. */
+    public static RawClient open(URI uri) {
+        return open(uri, Options.defaults());
+    }
+
+    /** Upgrades to {@code uri} with these options; fails the test unless the server answers 101. */
+    public static RawClient open(URI uri, Options options) {
+        Socket socket = connect(uri, options);
+        try {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String key = Base64.getEncoder().encodeToString(randomBytes(16));
+            writeUpgrade(socket, uri, options, key);
+            Response response = readResponse(in, false);
+            if (response.status != 101) {
+                throw new AssertionError("upgrade to " + uri + " refused: " + response.statusLine
+                        + " " + response.body);
+            }
+            String accept = response.headers.get("sec-websocket-accept");
+            if (!acceptFor(key).equals(accept)) {
+                throw new AssertionError("upgrade to " + uri + ": Sec-WebSocket-Accept " + accept
+                        + " does not match the key");
+            }
+            return new RawClient(socket, in);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException("upgrade to " + uri + " failed", e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /**
+     * Sends an upgrade request that the server is expected to refuse and returns its answer;
+     * fails the test if the server upgrades instead.
+     */
+    static Response refusal(URI uri, Options options) {
+        Socket socket = connect(uri, options);
+        try (socket) {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            writeUpgrade(socket, uri, options, Base64.getEncoder().encodeToString(randomBytes(16)));
+            Response response = readResponse(in, true);
+            if (response.status == 101) {
+                throw new AssertionError("expected " + uri + " to be refused, but the server upgraded");
+            }
+            return response;
+        } catch (IOException e) {
+            throw new UncheckedIOException("upgrade request to " + uri + " failed", e);
+        }
+    }
+
+    /** Sends a text frame with this text. */
+    public void sendText(String text) {
+        sendFrame(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a text frame with this payload as is, valid UTF-8 or not. */
+    public void sendTextBytes(byte[] payload) {
+        sendFrame(TEXT, true, payload);
+    }
+
+    /** Sends a binary frame. */
+    public void sendBinary(byte[] payload) {
+        sendFrame(BINARY, true, payload);
+    }
+
+    /** Sends a close frame with this code and reason. */
+    public void sendClose(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        sendFrame(CLOSE, true, ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text).array());
+    }
+
+    /** Sends one masked frame. */
+    public void sendFrame(int opcode, boolean fin, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length <= 0xFFFF) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(0x80 | 127);
+            frame.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
+        }
+        byte[] mask = randomBytes(4);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        try {
+            out.write(frame.toByteArray());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send a frame (opcode " + opcode + ")", e);
+        }
+    }
+
+    /** Reads the next frame, whatever it is; fails if none arrives within {@code timeout}. */
+    public RawFrame readFrame(Duration timeout) {
+        try {
+            socket.setSoTimeout(timeoutMillis(timeout));
+            int b0 = readByte();
+            int b1 = readByte();
+            long length = b1 & 0x7F;
+            if (length == 126) {
+                length = (readByte() << 8) | readByte();
+            } else if (length == 127) {
+                length = ByteBuffer.wrap(in.readNBytes(8)).getLong();
+            }
+            if ((b1 & 0x80) != 0) {
+                throw new AssertionError("the server sent a masked frame");
+            }
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new AssertionError("frame of " + length + " bytes");
+            }
+            byte[] payload = in.readNBytes((int) length);
+            if (payload.length < length) {
+                throw new EOFException("connection ended inside a frame");
+            }
+            return new RawFrame(b0 & 0x0F, (b0 & 0x80) != 0, payload);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no frame within " + timeout.toMillis() + " ms", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read a frame", e);
+        }
+    }
+
+    /**
+     * Reads the next whole text message, skipping pings and pongs (which it does not
+     * answer); fails on a close frame or when nothing arrives within {@code timeout}.
+     */
+    public String readText(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        while (true) {
+            RawFrame frame = readFrame(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            switch (frame.opcode) {
+                case PING, PONG -> {
+                    continue;
+                }
+                case CLOSE -> throw new AssertionError("expected a text frame, got close " + closeStatusOf(frame));
+                case TEXT, CONTINUATION -> message.writeBytes(frame.payload);
+                default -> throw new AssertionError("expected a text frame, got opcode " + frame.opcode);
+            }
+            if (frame.fin) {
+                return message.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /**
+     * Reads, discarding text and pings, until the server's close frame or the end of the
+     * connection, and says which; fails when the connection is still open after
+     * {@code timeout}. Does not answer the close.
+     */
+    public CloseStatus awaitEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("connection still open after " + timeout.toMillis() + " ms");
+            }
+            RawFrame frame;
+            try {
+                frame = readFrame(Duration.ofNanos(left));
+            } catch (UncheckedIOException e) {
+                return CloseStatus.abnormal(describe(e.getCause()));
+            } catch (AssertionError e) {
+                if (e.getCause() instanceof SocketTimeoutException) {
+                    throw new AssertionError("connection still open after " + timeout.toMillis() + " ms", e);
+                }
+                throw e;
+            }
+            if (frame.opcode == CLOSE) {
+                return closeStatusOf(frame);
+            }
+        }
+    }
+
+    /** Whether the socket is still open on this side. */
+    public boolean isOpen() {
+        return !socket.isClosed();
+    }
+
+    /** Closes the socket without a closing handshake. Never throws. */
+    @Override
+    public void close() {
+        closeQuietly(socket);
+    }
+
+    private static CloseStatus closeStatusOf(RawFrame frame) {
+        byte[] p = frame.payload;
+        if (p.length < 2) {
+            return new CloseStatus(1005, "");
+        }
+        int code = ((p[0] & 0xFF) << 8) | (p[1] & 0xFF);
+        return new CloseStatus(code, new String(p, 2, p.length - 2, StandardCharsets.UTF_8));
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof EOFException) {
+            return "EOF";
+        }
+        if (e instanceof SocketException) {
+            return "reset: " + e.getMessage();
+        }
+        return e.toString();
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("connection ended");
+        }
+        return b;
+    }
+
+    private static Socket connect(URI uri, Options options) {
+        Socket socket = new Socket();
+        try {
+            if (options.receiveBufferSize > 0) {
+                socket.setReceiveBufferSize(options.receiveBufferSize);
+            }
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()),
+                    timeoutMillis(ChatClient.DEADLINE));
+            socket.setSoTimeout(timeoutMillis(ChatClient.DEADLINE));
+            return socket;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException("could not connect to " + uri, e);
+        }
+    }
+
+    private static void writeUpgrade(Socket socket, URI uri, Options options, String key) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Host", uri.getHost() + ":" + uri.getPort());
+        headers.put("Upgrade", "websocket");
+        headers.put("Connection", "Upgrade");
+        headers.put("Sec-WebSocket-Key", key);
+        headers.put("Sec-WebSocket-Version", "13");
+        options.headers.forEach((name, value) -> {
+            headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+            headers.put(name, value);
+        });
+        StringBuilder request = new StringBuilder()
+                .append("GET ").append(uri.getRawPath())
+                .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                .append(" HTTP/1.1\r\n");
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                request.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        request.append("\r\n");
+        OutputStream out = socket.getOutputStream();
+        // Header values may carry any Unicode the test wants (a raw non-ASCII Origin); send UTF-8.
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static Response readResponse(InputStream in, boolean withBody) throws IOException {
+        String statusLine = readLine(in);
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new AssertionError("not an HTTP response: " + statusLine);
+        }
+        int status = Integer.parseInt(parts[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+            }
+        }
+        String body = "";
+        if (withBody && status != 101) {
+            body = new String(readBody(in, headers), StandardCharsets.UTF_8);
+        }
+        return new Response(status, statusLine, headers, body);
+    }
+
+    private static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
+        String length = headers.get("content-length");
+        if (length != null) {
+            return in.readNBytes(Integer.parseInt(length.trim()));
+        }
+        if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                String sizeLine = readLine(in);
+                int semicolon = sizeLine.indexOf(';');
+                int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+                if (size == 0) {
+                    for (String trailer = readLine(in); !trailer.isEmpty(); trailer = readLine(in)) {
+                        // trailers are not used
+                    }
+                    return body.toByteArray();
+                }
+                body.writeBytes(in.readNBytes(size));
+                readLine(in);
+            }
+        }
+        return in.readAllBytes();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                if (line.size() == 0) {
+                    throw new EOFException("connection ended before the HTTP response was complete");
+                }
+                break;
+            }
+            if (b == '\n') {
+                break;
+            }
+            line.write(b);
+        }
+        String s = line.toString(StandardCharsets.ISO_8859_1);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String acceptFor(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1")
+                    .digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static int timeoutMillis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is best effort
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.chatroom.testing;
+
+import io.chatroom.ClientSink;
+import io.chatroom.Frame;
+import io.chatroom.WriteCallback;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An in-memory {@link ClientSink} that records what the core did to one connection. By
+ * default every write completes at once; {@link #stall()} makes it a client that stops
+ * reading, whose writes complete only when the test calls {@link #completeWrites()}.
+ */
+public final class RecordingSink implements ClientSink {
+
+    private final List<Frame> frames = new ArrayList<>();
+    private final ArrayDeque<WriteCallback> pending = new ArrayDeque<>();
+    private boolean stalled;
+    private int pings;
+    private int closeCode = -1;
+    private String closeReason;
+    private boolean aborted;
+    private int concurrentWrites;
+    private int maxConcurrentWrites;
+
+    @Override
+    public synchronized void send(Frame frame, WriteCallback callback) {
+        frames.add(frame);
+        concurrentWrites++;
+        maxConcurrentWrites = Math.max(maxConcurrentWrites, concurrentWrites);
+        if (stalled) {
+            pending.add(callback);
+            return;
+        }
+        concurrentWrites--;
+        callback.succeeded();
+    }
+
+    @Override
+    public synchronized void ping() {
+        pings++;
+    }
+
+    @Override
+    public synchronized void close(int code, String reason) {
+        if (closeCode < 0) {
+            closeCode = code;
+            closeReason = reason;
+        }
+    }
+
+    @Override
+    public synchronized void abort() {
+        aborted = true;
+    }
+
+    /** From now on writes stay in flight until {@link #completeWrites()}. */
+    public synchronized void stall() {
+        stalled = true;
+    }
+
+    /** Resumes reading: completes the writes in flight and every later one at once. */
+    public void completeWrites() {
+        while (true) {
+            WriteCallback next;
+            synchronized (this) {
+                stalled = false;
+                next = pending.poll();
+                if (next == null) {
+                    return;
+                }
+                concurrentWrites--;
+            }
+            next.succeeded();
+        }
+    }
+
+    /** The text of every frame written so far, in order. */
+    public synchronized List<String> texts() {
+        return frames.stream().map(Frame::text).collect(Collectors.toList());
+    }
+
+    /** The frames written so far, in order. */
+    public synchronized List<Frame> frames() {
+        return List.copyOf(frames);
+    }
+
+    public synchronized int pings() {
+        return pings;
+    }
+
+    /** The close code the core asked for, or -1. */
+    public synchronized int closeCode() {
+        return closeCode;
+    }
+
+    public synchronized String closeReason() {
+        return closeReason;
+    }
+
+    public synchronized boolean aborted() {
+        return aborted;
+    }
+
+    /** The most writes that were ever in flight at once. */
+    public synchronized int maxConcurrentWrites() {
+        return maxConcurrentWrites;
+    }
+}
