@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  *         .build();
  * }</pre>
  *
- * @param pingPeriod               how often the server pings an otherwise quiet connection
+ * @param pingPeriod               how often the server pings every connection
  * @param pongWait                 how long a connection may stay silent (no pong, no frame) before it is closed
  * @param writeWait                how long one write may take before the connection is closed
  * @param drainTimeout             the default time {@link Hub#shutdown()} gives queues to flush
@@ -31,6 +31,9 @@ import java.util.concurrent.Executor;
  * @param rateBurst                messages a connection may send at once
  * @param ratePerSecond            messages per second a connection regains after a burst
  * @param historySize              messages kept per room by the in-memory store and sent on connect
+ * @param maxTextLength            the longest message text in characters ({@code too_long} error); 0 for no limit
+ *                                 beyond the frame size
+ * @param typingTimeout            how long a {@code typing:true} lasts without a refresh
  * @param maxConnections           connections the hub accepts in total; 0 for no limit
  * @param maxConnectionsPerAddress connections accepted from one remote address; 0 for no limit
  * @param originPolicy             which browser origins may connect
@@ -52,6 +55,8 @@ public record ChatSettings(
         int rateBurst,
         double ratePerSecond,
         int historySize,
+        int maxTextLength,
+        Duration typingTimeout,
         int maxConnections,
         int maxConnectionsPerAddress,
         OriginPolicy originPolicy,
@@ -82,6 +87,10 @@ public record ChatSettings(
     public static final double DEFAULT_RATE_PER_SECOND = 10;
     /** Messages of history per room: 100. */
     public static final int DEFAULT_HISTORY_SIZE = 100;
+    /** Message text length: 0, only the frame size limits it. */
+    public static final int DEFAULT_MAX_TEXT_LENGTH = 0;
+    /** How long a typing indicator lasts without a refresh: 6 s. */
+    public static final Duration DEFAULT_TYPING_TIMEOUT = Duration.ofSeconds(6);
     /** Connection limits: 0, no limit. */
     public static final int UNLIMITED = 0;
 
@@ -104,6 +113,8 @@ public record ChatSettings(
             throw new IllegalArgumentException("ratePerSecond must be positive: " + ratePerSecond);
         }
         requireAtLeast(historySize, 0, "historySize");
+        requireAtLeast(maxTextLength, 0, "maxTextLength");
+        requirePositive(typingTimeout, "typingTimeout");
         requireAtLeast(maxConnections, 0, "maxConnections");
         requireAtLeast(maxConnectionsPerAddress, 0, "maxConnectionsPerAddress");
         Objects.requireNonNull(originPolicy, "originPolicy");
@@ -150,6 +161,8 @@ public record ChatSettings(
         private int rateBurst = DEFAULT_RATE_BURST;
         private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
         private int historySize = DEFAULT_HISTORY_SIZE;
+        private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
+        private Duration typingTimeout = DEFAULT_TYPING_TIMEOUT;
         private int maxConnections = UNLIMITED;
         private int maxConnectionsPerAddress = UNLIMITED;
         private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
@@ -174,6 +187,8 @@ public record ChatSettings(
             rateBurst = s.rateBurst;
             ratePerSecond = s.ratePerSecond;
             historySize = s.historySize;
+            maxTextLength = s.maxTextLength;
+            typingTimeout = s.typingTimeout;
             maxConnections = s.maxConnections;
             maxConnectionsPerAddress = s.maxConnectionsPerAddress;
             originPolicy = s.originPolicy;
@@ -245,6 +260,18 @@ public record ChatSettings(
             return this;
         }
 
+        /** See {@link ChatSettings#maxTextLength()}; default {@link #DEFAULT_MAX_TEXT_LENGTH}. */
+        public Builder maxTextLength(int value) {
+            maxTextLength = value;
+            return this;
+        }
+
+        /** See {@link ChatSettings#typingTimeout()}; default {@link #DEFAULT_TYPING_TIMEOUT}. */
+        public Builder typingTimeout(Duration value) {
+            typingTimeout = value;
+            return this;
+        }
+
         /** See {@link ChatSettings#maxConnections()}; default {@link #UNLIMITED}. */
         public Builder maxConnections(int value) {
             maxConnections = value;
@@ -302,7 +329,8 @@ public record ChatSettings(
         /** The settings; throws {@link IllegalArgumentException} naming the first invalid value. */
         public ChatSettings build() {
             return new ChatSettings(pingPeriod, pongWait, writeWait, drainTimeout, sendQueueFrames,
-                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, historySize, maxConnections,
+                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, historySize, maxTextLength, typingTimeout,
+                    maxConnections,
                     maxConnectionsPerAddress, originPolicy, authenticator, messageStore, broker, listener,
                     clock, executor);
         }

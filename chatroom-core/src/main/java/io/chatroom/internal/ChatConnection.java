@@ -8,6 +8,7 @@ import io.chatroom.LeaveReason;
 import io.chatroom.WireFormat;
 import io.chatroom.WriteCallback;
 import io.chatroom.spi.Clock;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +35,9 @@ final class ChatConnection implements ClientConnection {
     private final String user;
     private final WireFormat format;
     private final String remoteAddress;
+    /** The id of the last message the client saw, from the handshake, or null. */
+    private final String since;
+    private final int maxTextLength;
     private final int maxFrames;
     private final long maxBytes;
     private final int maxMessageBytes;
@@ -54,7 +58,11 @@ final class ChatConnection implements ClientConnection {
     private long lastPing;
     private volatile Clock.Cancellable heartbeat = () -> { };
 
+    /** Frames, {@link CloseRequest}s and {@link EphemeralSlot}s, in sending order. */
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** The newest pending frame per ephemeral key (typing, presence); JSON connections only. */
+    private final ConcurrentHashMap<String, Frame> ephemeral;
+    private volatile Clock.Cancellable expiry = () -> { };
     private final AtomicInteger queuedFrames = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean writing = new AtomicBoolean();
@@ -84,7 +92,8 @@ final class ChatConnection implements ClientConnection {
     /** Owned by the room's executor. */
     boolean away;
 
-    ChatConnection(HubCore hub, ClientSink sink, String room, String user, WireFormat format, String remoteAddress) {
+    ChatConnection(HubCore hub, ClientSink sink, String room, String user, WireFormat format, String remoteAddress,
+                   String since) {
         this.hub = hub;
         this.clock = hub.clock();
         this.sink = sink;
@@ -92,7 +101,10 @@ final class ChatConnection implements ClientConnection {
         this.user = user;
         this.format = format;
         this.remoteAddress = remoteAddress;
+        this.since = since;
+        this.ephemeral = format == WireFormat.JSON ? new ConcurrentHashMap<>() : null;
         var s = hub.settings();
+        this.maxTextLength = s.maxTextLength();
         this.maxFrames = s.sendQueueFrames();
         this.maxBytes = s.sendQueueBytes();
         this.maxMessageBytes = s.maxMessageBytes();
@@ -132,6 +144,10 @@ final class ChatConnection implements ClientConnection {
         return remoteAddress;
     }
 
+    String since() {
+        return since;
+    }
+
     boolean isEnding() {
         return ending.get() != null;
     }
@@ -151,15 +167,23 @@ final class ChatConnection implements ClientConnection {
                     "message too big: " + size + " bytes, limit " + maxMessageBytes);
             return;
         }
+        if (format == WireFormat.JSON) {
+            JsonCommands.dispatch(this, text, now);
+            return;
+        }
         String line = stripTrailingNewlines(text);
         if (line.isBlank()) {
             return;
         }
-        if (!rateLimit.tryTake(now)) {
+        if (!takeToken(now)) {
             offer(TextFormat.RATE_LIMITED);
             return;
         }
         TextCommands.dispatch(this, line);
+    }
+
+    boolean takeToken(long now) {
+        return rateLimit.tryTake(now);
     }
 
     @Override
@@ -180,10 +204,13 @@ final class ChatConnection implements ClientConnection {
         release();
     }
 
-    // ---- commands from TextCommands --------------------------------------------------------
+    // ---- commands from TextCommands and JsonCommands ---------------------------------------
 
-    void chat(String text) {
-        room.post(() -> room.chat(this, text));
+    void chat(String text, String ref) {
+        if (isTooLong(text, ref)) {
+            return;
+        }
+        room.post(() -> room.chat(this, text, ref));
     }
 
     void who() {
@@ -194,12 +221,58 @@ final class ChatConnection implements ClientConnection {
         room.post(() -> room.presence(this, away));
     }
 
-    void privateMessage(String to, String text) {
-        hub.sendPrivate(this, to, text);
+    void typing(boolean typing) {
+        room.post(() -> room.typing(this, typing));
     }
 
-    void error(String message) {
-        offer(Frame.of(TextFormat.error(message)));
+    void history(String before, int limit, String ref) {
+        room.post(() -> room.history(this, before, limit, ref));
+    }
+
+    void privateMessage(String to, String text, String ref) {
+        if (isTooLong(text, ref)) {
+            return;
+        }
+        hub.sendPrivate(this, to, text, ref);
+    }
+
+    void signal(String to, String signal, String payload, String ref) {
+        hub.sendSignal(this, to, signal, payload, ref);
+    }
+
+    void reauthenticate(String token, String ref) {
+        hub.reauthenticate(this, token, ref);
+    }
+
+    void pong() {
+        offer(JsonFormat.PONG_FRAME);
+    }
+
+    void error(ErrorCode code, String message, String ref) {
+        if (format == WireFormat.JSON) {
+            offer(Frame.of(JsonFormat.error(code.wire, message, ref)));
+        } else {
+            offer(code == ErrorCode.RATE_LIMITED ? TextFormat.RATE_LIMITED : Frame.of(TextFormat.error(message)));
+        }
+    }
+
+    private boolean isTooLong(String text, String ref) {
+        if (maxTextLength > 0 && text.codePointCount(0, text.length()) > maxTextLength) {
+            error(ErrorCode.TOO_LONG, "text too long: " + text.codePointCount(0, text.length()) + " characters, limit "
+                    + maxTextLength, ref);
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes the connection with 1008 when credentials expire, unless they are renewed first. */
+    void expireAt(java.time.Instant expiresAt) {
+        expiry.cancel();
+        if (expiresAt != null) {
+            long delay = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(expiresAt.toEpochMilli() - clock.epochMillis());
+            expiry = clock.schedule(() -> terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "token expired"),
+                    delay);
+        }
     }
 
     // ---- outbound --------------------------------------------------------------------------
@@ -209,10 +282,13 @@ final class ChatConnection implements ClientConnection {
      * because its queue is full. Never blocks.
      */
     boolean offer(Frame frame) {
+        return offer(frame, frame.byteLength());
+    }
+
+    private boolean offer(Object item, int size) {
         if (closeQueued || isEnding()) {
             return false;
         }
-        int size = frame.byteLength();
         int frames = queuedFrames.incrementAndGet();
         long bytes = queuedBytes.addAndGet(size);
         if (frames > maxFrames || bytes + sink.bufferedBytes() > maxBytes) {
@@ -222,9 +298,26 @@ final class ChatConnection implements ClientConnection {
                     "slow consumer: send queue full (" + (frames - 1) + " frames, " + (bytes - size) + " bytes queued)");
             return false;
         }
-        queue.offer(frame);
+        queue.offer(item);
         drain();
         return true;
+    }
+
+    /**
+     * Queues an ephemeral frame (typing, presence): a newer frame for the same key replaces
+     * one still queued instead of taking another place in the queue.
+     */
+    void offerEphemeral(String key, Frame frame) {
+        if (ephemeral == null) {
+            offer(frame);
+            return;
+        }
+        if (closeQueued || isEnding()) {
+            return;
+        }
+        if (ephemeral.put(key, frame) == null && !offer(new EphemeralSlot(key, frame.byteLength()), frame.byteLength())) {
+            ephemeral.remove(key);
+        }
     }
 
     /** Queues a close after every frame queued so far (graceful shutdown). */
@@ -248,8 +341,14 @@ final class ChatConnection implements ClientConnection {
                 terminate(close.reason, close.code, close.text);
                 return;
             }
-            Frame frame = (Frame) item;
-            inFlightBytes = frame.byteLength();
+            Frame frame;
+            if (item instanceof EphemeralSlot slot) {
+                frame = ephemeral.remove(slot.key);
+                inFlightBytes = slot.accountedBytes;
+            } else {
+                frame = (Frame) item;
+                inFlightBytes = frame.byteLength();
+            }
             writeStarted = clock.nanoTime();
             sink.send(frame, onWritten);
             return;
@@ -336,6 +435,7 @@ final class ChatConnection implements ClientConnection {
             return false;
         }
         heartbeat.cancel();
+        expiry.cancel();
         hub.listener().disconnected(roomName, user, reason, detail);
         room.post(() -> room.leave(this, reason));
         return true;
@@ -399,5 +499,9 @@ final class ChatConnection implements ClientConnection {
     }
 
     private record CloseRequest(LeaveReason reason, CloseCode code, String text) {
+    }
+
+    /** The queue place of an ephemeral key; counted against the limits with its first frame's size. */
+    private record EphemeralSlot(String key, int accountedBytes) {
     }
 }

@@ -57,6 +57,9 @@ public final class HubCore implements Hub {
     private final AtomicInteger admitted = new AtomicInteger();
     private final Map<String, AtomicInteger> admittedPerAddress = new ConcurrentHashMap<>();
     private final AtomicLong privateIds = new AtomicLong();
+    private final String privateIdPrefix;
+    /** Senders waiting for their own echo of a private message they gave a {@code ref}, by id. */
+    private final Map<String, PendingRef> privateRefs = new ConcurrentHashMap<>();
 
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -82,6 +85,7 @@ public final class HubCore implements Hub {
                 : new InMemoryMessageStore(settings.historySize(), clock.epochMillis());
         this.broker = settings.broker() != null ? settings.broker() : new LocalBroker();
         this.listener = new SafeListener(settings.listener());
+        this.privateIdPrefix = "p" + Long.toString(clock.epochMillis(), 36) + "-";
         broker.attach(this::onBrokerEvent);
     }
 
@@ -175,7 +179,7 @@ public final class HubCore implements Hub {
             return refuse(request, 429, limit);
         }
         return new Accepted(room, user, WireFormat.negotiate(request.offeredSubprotocols()),
-                request.remoteAddress(), auth == null ? null : auth.expiresAt());
+                request.remoteAddress(), auth == null ? null : auth.expiresAt(), since);
     }
 
     private static String token(Map<String, String> query, HandshakeRequest request) {
@@ -227,7 +231,7 @@ public final class HubCore implements Hub {
 
     private ClientConnection connect(Accepted accepted, ClientSink sink) {
         ChatConnection connection = new ChatConnection(this, sink, accepted.room, accepted.user, accepted.format,
-                accepted.remoteAddress);
+                accepted.remoteAddress, accepted.since);
         connections.add(connection);
         usersOnline.computeIfAbsent(accepted.user, u -> ConcurrentHashMap.newKeySet()).add(connection);
         RoomActor room = rooms.compute(accepted.room, (name, existing) -> {
@@ -239,11 +243,7 @@ public final class HubCore implements Hub {
         listener.connected(accepted.room, accepted.user, accepted.remoteAddress, accepted.format);
         room.post(() -> room.join(connection));
         connection.startHeartbeat();
-        if (accepted.expiresAt != null) {
-            long delay = Duration.ofMillis(accepted.expiresAt.toEpochMilli() - clock.epochMillis()).toNanos();
-            clock.schedule(() -> connection.terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "token expired"),
-                    delay);
-        }
+        connection.expireAt(accepted.expiresAt);
         if (shuttingDown.get()) {
             connection.closeAfterFlush(LeaveReason.SHUTDOWN, CloseCode.GOING_AWAY, SHUTTING_DOWN);
         }
@@ -273,38 +273,89 @@ public final class HubCore implements Hub {
         }
     }
 
-    // ---- private messages ------------------------------------------------------------------
+    // ---- private messages, signals, credentials -------------------------------------------
 
-    void sendPrivate(ChatConnection from, String to, String text) {
+    void sendPrivate(ChatConnection from, String to, String text, String ref) {
         if (!usersOnline.containsKey(to)) {
-            from.offer(Frame.of(TextFormat.error("user " + to + " is not online")));
+            from.error(ErrorCode.UNKNOWN_USER, "user " + to + " is not online", ref);
             return;
         }
-        String id = "p" + privateIds.incrementAndGet();
-        broker.publish(BrokerEvent.privateMessage(id, from.user(), to, text, clock.epochMillis()));
+        String id = privateIdPrefix + privateIds.incrementAndGet();
+        if (ref != null) {
+            privateRefs.put(id, new PendingRef(from, ref));
+        }
+        broker.publish(new BrokerEvent.Private(id, from.user(), to, text, clock.epochMillis()));
+    }
+
+    void sendSignal(ChatConnection from, String to, String signal, String payload, String ref) {
+        if (!usersOnline.containsKey(to)) {
+            from.error(ErrorCode.UNKNOWN_USER, "user " + to + " is not online", ref);
+            return;
+        }
+        broker.publish(new BrokerEvent.Signal(from.user(), to, signal, payload));
+    }
+
+    void reauthenticate(ChatConnection connection, String token, String ref) {
+        Authenticator authenticator = settings.authenticator();
+        if (authenticator == null) {
+            connection.error(ErrorCode.BAD_REQUEST, "this server has no authenticator", ref);
+            return;
+        }
+        Authenticator.Result result = authenticator.authenticate(token, connection.room());
+        if (!result.isGranted() || !connection.user().equals(result.user())) {
+            connection.error(ErrorCode.BAD_REQUEST, "credentials refused: "
+                    + (result.isGranted() ? "they name another user" : result.reason()), ref);
+            return;
+        }
+        connection.expireAt(result.expiresAt());
     }
 
     private void onBrokerEvent(BrokerEvent event) {
-        switch (event.kind()) {
-            case ROOM_MESSAGE -> {
-                RoomActor room = rooms.get(event.room());
-                if (room != null) {
-                    room.post(() -> room.deliver(event.message()));
-                }
+        if (event instanceof BrokerEvent.RoomMessage m) {
+            RoomActor room = rooms.get(m.message().room());
+            if (room != null) {
+                room.post(() -> room.deliver(m.message()));
             }
-            case PRIVATE -> deliverPrivate(event);
+        } else if (event instanceof BrokerEvent.Private p) {
+            deliverPrivate(p);
+        } else if (event instanceof BrokerEvent.Signal s) {
+            deliverSignal(s);
         }
     }
 
-    private void deliverPrivate(BrokerEvent event) {
-        Outgoing received = new Outgoing(format -> TextFormat.privateReceived(event.from(), event.text()));
-        Outgoing sent = new Outgoing(format -> TextFormat.privateSent(event.to(), event.text()));
-        for (ChatConnection c : usersOnline.getOrDefault(event.to(), Set.of())) {
+    private void deliverPrivate(BrokerEvent.Private p) {
+        Outgoing received = new Outgoing(format -> format == WireFormat.TEXT
+                ? TextFormat.privateReceived(p.from(), p.text())
+                : JsonFormat.privateMessage(p.id(), p.from(), p.to(), p.text(), p.ts(), null));
+        Outgoing sent = new Outgoing(format -> format == WireFormat.TEXT
+                ? TextFormat.privateSent(p.to(), p.text())
+                : JsonFormat.privateMessage(p.id(), p.from(), p.to(), p.text(), p.ts(), null));
+        PendingRef origin = privateRefs.remove(p.id());
+        for (ChatConnection c : usersOnline.getOrDefault(p.to(), Set.of())) {
             c.offer(received.frame(c.format()));
         }
-        for (ChatConnection c : usersOnline.getOrDefault(event.from(), Set.of())) {
-            c.offer(sent.frame(c.format()));
+        for (ChatConnection c : usersOnline.getOrDefault(p.from(), Set.of())) {
+            if (origin != null && origin.connection() == c && c.format() == WireFormat.JSON) {
+                c.offer(Frame.of(JsonFormat.privateMessage(p.id(), p.from(), p.to(), p.text(), p.ts(), origin.ref())));
+            } else if (!p.from().equals(p.to()) || c.format() == WireFormat.TEXT) {
+                c.offer(sent.frame(c.format()));
+            }
         }
+    }
+
+    private void deliverSignal(BrokerEvent.Signal s) {
+        Frame frame = null;
+        for (ChatConnection c : usersOnline.getOrDefault(s.to(), Set.of())) {
+            if (c.format() == WireFormat.JSON) {
+                if (frame == null) {
+                    frame = Frame.of(JsonFormat.signal(s.from(), s.to(), s.signal(), s.payload()));
+                }
+                c.offer(frame);
+            }
+        }
+    }
+
+    private record PendingRef(ChatConnection connection, String ref) {
     }
 
     // ---- shutdown --------------------------------------------------------------------------
@@ -368,9 +419,12 @@ public final class HubCore implements Hub {
         private final WireFormat format;
         private final String remoteAddress;
         private final java.time.Instant expiresAt;
+        private final String since;
         private final AtomicBoolean used = new AtomicBoolean();
 
-        Accepted(String room, String user, WireFormat format, String remoteAddress, java.time.Instant expiresAt) {
+        Accepted(String room, String user, WireFormat format, String remoteAddress, java.time.Instant expiresAt,
+                 String since) {
+            this.since = since;
             this.room = room;
             this.user = user;
             this.format = format;

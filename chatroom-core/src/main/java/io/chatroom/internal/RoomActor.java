@@ -3,9 +3,13 @@ package io.chatroom.internal;
 import io.chatroom.Frame;
 import io.chatroom.LeaveReason;
 import io.chatroom.Room;
+import io.chatroom.WireFormat;
 import io.chatroom.spi.BrokerEvent;
+import io.chatroom.spi.Clock;
+import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.StoredMessage;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +17,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A room: its members, their presence, and its broadcast loop. Every field is owned by the
- * room's {@link Mailbox}; methods other than {@link #post} and {@link #members()} run only
- * as mailbox tasks, so no lock guards any of it.
+ * A room: its members, their presence and typing state, and its broadcast loop. Every field
+ * is owned by the room's {@link Mailbox}; methods other than {@link #post} and
+ * {@link #members()} run only as mailbox tasks, so no lock guards any of it.
  */
 final class RoomActor implements Room {
+
+    private static final Comparator<String> BY_NAME =
+            String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
 
     private final HubCore hub;
     private final String name;
     private final Mailbox mailbox;
+    private final Clock clock;
 
     /** Connections in the room, in join order. */
     private final List<ChatConnection> members = new ArrayList<>();
-    /** Per user in the room: how many connections, and how many of them are away. */
+    /** Per user in the room: connections, how many are away, last activity. */
     private final Map<String, Presence> users = new HashMap<>();
+    /** Users typing now, with the timer that clears them. */
+    private final Map<String, Clock.Cancellable> typing = new HashMap<>();
+    /** Senders waiting for their own copy of a message they gave a {@code ref}, by message id. */
+    private final Map<String, PendingRef> refs = new HashMap<>();
 
     /**
      * Connections bound to this room whose leave has not been processed yet; changed only
@@ -38,6 +50,7 @@ final class RoomActor implements Room {
     RoomActor(HubCore hub, String name) {
         this.hub = hub;
         this.name = name;
+        this.clock = hub.clock();
         this.mailbox = new Mailbox("room " + name, hub.executor());
     }
 
@@ -57,97 +70,246 @@ final class RoomActor implements Room {
         mailbox.post(task);
     }
 
-    // ---- mailbox tasks ---------------------------------------------------------------------
+    // ---- membership ------------------------------------------------------------------------
 
     void join(ChatConnection connection) {
         if (connection.isEnding()) {
             return;
         }
+        String user = connection.user();
+        boolean wasAway = isAway(user);
         members.add(connection);
-        Presence presence = users.computeIfAbsent(connection.user(), u -> new Presence());
+        Presence presence = users.computeIfAbsent(user, u -> new Presence());
         presence.connections++;
-        for (StoredMessage m : hub.store().latest(name, hub.settings().historySize())) {
-            connection.offer(messageEvent(m).frame(connection.format()));
-        }
-        Outgoing joined = new Outgoing(format -> TextFormat.joined(connection.user()));
+        presence.lastSeen = clock.epochMillis();
+        sendWelcome(connection);
         if (presence.connections == 1) {
-            broadcast(joined);
-            hub.listener().joined(name, connection.user());
+            long ts = clock.epochMillis();
+            broadcast(new Outgoing(format -> format == WireFormat.TEXT
+                    ? TextFormat.joined(user) : JsonFormat.join(name, user, ts)));
+            hub.listener().joined(name, user);
         } else {
-            connection.offer(joined.frame(connection.format()));
+            if (connection.format() == WireFormat.TEXT) {
+                connection.offer(Frame.of(TextFormat.joined(user)));
+            }
+            if (wasAway) {
+                broadcastPresence(user);
+            }
         }
+    }
+
+    /** History (or the messages missed since {@code since}), as lines in text mode or a {@code welcome} in JSON. */
+    private void sendWelcome(ChatConnection connection) {
+        MessageStore store = hub.store();
+        int historySize = hub.settings().historySize();
+        List<StoredMessage> history = null;
+        boolean recovered = false;
+        if (connection.since() != null) {
+            MessageStore.Recovery recovery = store.since(name, connection.since(), Integer.MAX_VALUE);
+            if (recovery.complete()) {
+                history = recovery.messages();
+                recovered = true;
+            }
+        }
+        if (history == null) {
+            history = store.latest(name, historySize);
+        }
+        if (connection.format() == WireFormat.TEXT) {
+            for (StoredMessage m : history) {
+                connection.offer(Frame.of(TextFormat.chat(m.from(), m.text())));
+            }
+            return;
+        }
+        List<JsonFormat.Member> list = new ArrayList<>(users.size());
+        for (String user : sortedUsers()) {
+            list.add(new JsonFormat.Member(user, isAway(user) ? "away" : "online"));
+        }
+        connection.offer(Frame.of(JsonFormat.welcome(name, connection.user(), list, history, recovered, hub.settings())));
     }
 
     void leave(ChatConnection connection, LeaveReason reason) {
         if (members.remove(connection)) {
-            Presence presence = users.get(connection.user());
+            String user = connection.user();
+            Presence presence = users.get(user);
+            boolean wasAway = isAway(user);
             presence.connections--;
             if (connection.away) {
                 presence.away--;
             }
             if (presence.connections == 0) {
-                users.remove(connection.user());
+                users.remove(user);
+                // During a shutdown everyone leaves: n members would get n leave lines each.
                 if (!hub.isShuttingDown()) {
-                    // During a shutdown everyone leaves: n members would get n leave lines each.
-                    broadcast(new Outgoing(format -> TextFormat.left(connection.user())));
+                    stopTyping(user);
+                    long ts = clock.epochMillis();
+                    broadcast(new Outgoing(format -> format == WireFormat.TEXT
+                            ? TextFormat.left(user) : JsonFormat.leave(name, user, ts, reason)));
+                } else {
+                    cancelTyping(user);
                 }
-                hub.listener().left(name, connection.user(), reason);
+                hub.listener().left(name, user, reason);
+            } else if (wasAway != isAway(user)) {
+                broadcastPresence(user);
             }
         }
         hub.unbind(this);
     }
 
-    void chat(ChatConnection from, String text) {
+    // ---- messages --------------------------------------------------------------------------
+
+    void chat(ChatConnection from, String text, String ref) {
         if (from.isEnding()) {
             return;
         }
-        StoredMessage message = hub.store().append(name, from.user(), text, hub.clock().epochMillis());
+        stopTyping(from.user());
+        touch(from.user());
+        StoredMessage message = hub.store().append(name, from.user(), text, clock.epochMillis());
+        if (ref != null) {
+            refs.put(message.id(), new PendingRef(from, ref));
+        }
         hub.listener().message(name, from.user(), text.length());
-        hub.broker().publish(BrokerEvent.roomMessage(message));
+        hub.broker().publish(new BrokerEvent.RoomMessage(message));
     }
 
     /** A message accepted into this room, on this node or another, delivered by the broker. */
     void deliver(StoredMessage message) {
-        broadcast(messageEvent(message));
+        Outgoing event = new Outgoing(format -> format == WireFormat.TEXT
+                ? TextFormat.chat(message.from(), message.text()) : JsonFormat.message(message, null));
+        PendingRef pending = refs.remove(message.id());
+        if (pending == null || pending.connection.format() != WireFormat.JSON) {
+            broadcast(event);
+            return;
+        }
+        for (int i = 0, n = members.size(); i < n; i++) {
+            ChatConnection member = members.get(i);
+            if (member == pending.connection) {
+                member.offer(Frame.of(JsonFormat.message(message, pending.ref)));
+            } else {
+                member.offer(event.frame(member.format()));
+            }
+        }
+    }
+
+    void history(ChatConnection asker, String before, int limit, String ref) {
+        if (!hub.store().isWellFormedId(before)) {
+            asker.error(ErrorCode.BAD_REQUEST, "field 'before' is not a message id", ref);
+            return;
+        }
+        MessageStore.Page page = hub.store().before(name, before, limit);
+        asker.offer(Frame.of(JsonFormat.history(name, page.messages(), page.more(), ref)));
     }
 
     void who(ChatConnection asker) {
         asker.offer(Frame.of(TextFormat.members(sortedUsers())));
     }
 
+    // ---- presence and typing ---------------------------------------------------------------
+
     void presence(ChatConnection connection, boolean away) {
-        Presence presence = users.get(connection.user());
+        String user = connection.user();
+        Presence presence = users.get(user);
         if (presence == null || connection.away == away) {
             return;
         }
+        boolean wasAway = isAway(user);
         connection.away = away;
         presence.away += away ? 1 : -1;
+        presence.lastSeen = clock.epochMillis();
+        if (wasAway != isAway(user)) {
+            broadcastPresence(user);
+        }
+    }
+
+    void typing(ChatConnection connection, boolean now) {
+        String user = connection.user();
+        if (!users.containsKey(user)) {
+            return;
+        }
+        if (!now) {
+            stopTyping(user);
+            return;
+        }
+        Clock.Cancellable previous = typing.get(user);
+        if (previous != null) {
+            previous.cancel();
+        }
+        Clock.Cancellable[] timer = new Clock.Cancellable[1];
+        timer[0] = clock.schedule(() -> post(() -> {
+            if (typing.get(user) == timer[0]) {
+                stopTyping(user);
+            }
+        }), hub.settings().typingTimeout().toNanos());
+        typing.put(user, timer[0]);
+        if (previous == null) {
+            broadcastTyping(user, true);
+        }
+    }
+
+    private void stopTyping(String user) {
+        if (cancelTyping(user)) {
+            broadcastTyping(user, false);
+        }
+    }
+
+    private boolean cancelTyping(String user) {
+        Clock.Cancellable timer = typing.remove(user);
+        if (timer == null) {
+            return false;
+        }
+        timer.cancel();
+        return true;
+    }
+
+    private void broadcastTyping(String user, boolean now) {
+        Frame frame = Frame.of(JsonFormat.typing(name, user, now));
+        String key = "typing " + user;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            ChatConnection member = members.get(i);
+            if (member.format() == WireFormat.JSON && !member.user().equals(user)) {
+                member.offerEphemeral(key, frame);
+            }
+        }
+    }
+
+    private void broadcastPresence(String user) {
+        Presence presence = users.get(user);
+        Frame frame = Frame.of(JsonFormat.presence(name, user, isAway(user) ? "away" : "online", presence.lastSeen));
+        String key = "presence " + user;
+        for (int i = 0, n = members.size(); i < n; i++) {
+            ChatConnection member = members.get(i);
+            if (member.format() == WireFormat.JSON) {
+                member.offerEphemeral(key, frame);
+            }
+        }
+    }
+
+    private void touch(String user) {
+        Presence presence = users.get(user);
+        if (presence != null) {
+            presence.lastSeen = clock.epochMillis();
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------
 
     private void broadcast(Outgoing event) {
-        // Copy-free iteration: an evicted member posts its leave, so the list does not change here.
+        // An evicted member posts its leave as a later task, so the list does not change here.
         for (int i = 0, n = members.size(); i < n; i++) {
             ChatConnection member = members.get(i);
             member.offer(event.frame(member.format()));
         }
     }
 
-    private static Outgoing messageEvent(StoredMessage m) {
-        return new Outgoing(format -> TextFormat.chat(m.from(), m.text()));
-    }
-
     private List<String> sortedUsers() {
         List<String> names = new ArrayList<>(users.keySet());
-        names.sort(String.CASE_INSENSITIVE_ORDER.thenComparing(java.util.Comparator.naturalOrder()));
+        names.sort(BY_NAME);
         return names;
     }
 
-    /** Whether every connection of this user in the room is away. Owned by the mailbox. */
-    boolean isAway(String user) {
+    /** Whether every connection of this user in the room is away. */
+    private boolean isAway(String user) {
         Presence p = users.get(user);
-        return p != null && p.away == p.connections;
+        return p != null && p.connections > 0 && p.away == p.connections;
     }
 
     @Override
@@ -158,5 +320,9 @@ final class RoomActor implements Room {
     private static final class Presence {
         int connections;
         int away;
+        long lastSeen;
+    }
+
+    private record PendingRef(ChatConnection connection, String ref) {
     }
 }

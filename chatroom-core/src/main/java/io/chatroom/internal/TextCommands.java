@@ -12,11 +12,11 @@ final class TextCommands {
 
     static void dispatch(ChatConnection connection, String line) {
         if (!line.startsWith("/")) {
-            connection.chat(line);
+            connection.chat(line, null);
             return;
         }
         if (line.startsWith("//")) {
-            connection.chat(line.substring(1));
+            connection.chat(line.substring(1), null);
             return;
         }
         int space = indexOfWhitespace(line);
@@ -27,7 +27,7 @@ final class TextCommands {
             case "/who" -> connection.who();
             case "/away" -> connection.presence(true);
             case "/back" -> connection.presence(false);
-            default -> connection.error("unknown command " + (space < 0 ? line : line.substring(0, space)));
+            default -> connection.error(ErrorCode.BAD_REQUEST, "unknown command " + (space < 0 ? line : line.substring(0, space)), null);
         }
     }
 
@@ -37,7 +37,7 @@ final class TextCommands {
         if (args.startsWith("\"")) {
             int close = args.indexOf('"', 1);
             if (close < 0) {
-                connection.error(MSG_USAGE);
+                connection.error(ErrorCode.BAD_REQUEST, MSG_USAGE, null);
                 return;
             }
             name = args.substring(1, close);
@@ -49,10 +49,10 @@ final class TextCommands {
         }
         text = text.strip();
         if (name.isEmpty() || text.isEmpty()) {
-            connection.error(MSG_USAGE);
+            connection.error(ErrorCode.BAD_REQUEST, MSG_USAGE, null);
             return;
         }
-        connection.privateMessage(name, text);
+        connection.privateMessage(name, text, null);
     }
 
     private static int indexOfWhitespace(String s) {

@@ -129,11 +129,16 @@ public final class ChatClient implements AutoCloseable {
      * {@link #DEADLINE}, listing everything received.
      */
     public String awaitFrame(Predicate<String> matching, String description) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        return awaitFrame(matching, description, DEADLINE);
+    }
+
+    /** Skips frames until one matches; returns it. Fails if none matches within {@code timeout}. */
+    public String awaitFrame(Predicate<String> matching, String description, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Event event = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (event == null) {
-                throw new AssertionError(name + ": no frame " + description + " within " + DEADLINE
+                throw new AssertionError(name + ": no frame " + description + " within " + timeout
                         + "; received: " + transcript());
             }
             if (event.close != null) {

@@ -94,29 +94,12 @@ public final class RawClient implements AutoCloseable {
 
     /** Upgrades to {@code uri} with these options; fails the test unless the server answers 101. */
     public static RawClient open(URI uri, Options options) {
-        Socket socket = connect(uri, options);
-        try {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            String key = Base64.getEncoder().encodeToString(randomBytes(16));
-            writeUpgrade(socket, uri, options, key);
-            Response response = readResponse(in, false);
-            if (response.status != 101) {
-                throw new AssertionError("upgrade to " + uri + " refused: " + response.statusLine
-                        + " " + response.body);
-            }
-            String accept = response.headers.get("sec-websocket-accept");
-            if (!acceptFor(key).equals(accept)) {
-                throw new AssertionError("upgrade to " + uri + ": Sec-WebSocket-Accept " + accept
-                        + " does not match the key");
-            }
-            return new RawClient(socket, in);
-        } catch (IOException e) {
-            closeQuietly(socket);
-            throw new UncheckedIOException("upgrade to " + uri + " failed", e);
-        } catch (RuntimeException | Error e) {
-            closeQuietly(socket);
-            throw e;
+        Attempt attempt = attempt(uri, options);
+        if (attempt.client == null) {
+            throw new AssertionError("upgrade to " + uri + " refused: " + attempt.refusal.statusLine
+                    + " [" + attempt.refusal.body + "]");
         }
+        return attempt.client;
     }
 
     /**
@@ -124,17 +107,42 @@ public final class RawClient implements AutoCloseable {
      * fails the test if the server upgrades instead.
      */
     static Response refusal(URI uri, Options options) {
+        Attempt attempt = attempt(uri, options);
+        if (attempt.client != null) {
+            attempt.client.close();
+            throw new AssertionError("expected " + uri + " to be refused, but the server upgraded");
+        }
+        return attempt.refusal;
+    }
+
+    /** The outcome of an upgrade request: exactly one of an open client and the server's refusal. */
+    record Attempt(RawClient client, Response refusal) {
+    }
+
+    /** Sends an upgrade request; returns the open client on 101, else the refusal (and closes the socket). */
+    static Attempt attempt(URI uri, Options options) {
         Socket socket = connect(uri, options);
-        try (socket) {
+        try {
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            writeUpgrade(socket, uri, options, Base64.getEncoder().encodeToString(randomBytes(16)));
-            Response response = readResponse(in, true);
-            if (response.status == 101) {
-                throw new AssertionError("expected " + uri + " to be refused, but the server upgraded");
+            String key = Base64.getEncoder().encodeToString(randomBytes(16));
+            writeUpgrade(socket, uri, options, key);
+            Response response = readResponse(in);
+            if (response.status != 101) {
+                closeQuietly(socket);
+                return new Attempt(null, response);
             }
-            return response;
+            String accept = response.headers.get("sec-websocket-accept");
+            if (!acceptFor(key).equals(accept)) {
+                throw new AssertionError("upgrade to " + uri + ": Sec-WebSocket-Accept " + accept
+                        + " does not match the key");
+            }
+            return new Attempt(new RawClient(socket, in), null);
         } catch (IOException e) {
+            closeQuietly(socket);
             throw new UncheckedIOException("upgrade request to " + uri + " failed", e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(socket);
+            throw e;
         }
     }
 
@@ -350,7 +358,7 @@ public final class RawClient implements AutoCloseable {
         out.flush();
     }
 
-    private static Response readResponse(InputStream in, boolean withBody) throws IOException {
+    private static Response readResponse(InputStream in) throws IOException {
         String statusLine = readLine(in);
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -366,7 +374,7 @@ public final class RawClient implements AutoCloseable {
             }
         }
         String body = "";
-        if (withBody && status != 101) {
+        if (status != 101) {
             body = new String(readBody(in, headers), StandardCharsets.UTF_8);
         }
         return new Response(status, statusLine, headers, body);

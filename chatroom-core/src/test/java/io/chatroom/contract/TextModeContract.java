@@ -252,6 +252,7 @@ public abstract class TextModeContract extends ContractSupport {
         ChatClient mary = join("Mary");
         alice.awaitFrameEquals("Mary Ann joined the room");
         alice.awaitFrameEquals("Mary joined the room");
+        maryAnn.awaitFrameEquals("Mary joined the room");
 
         alice.send("/msg \"Mary Ann\" hi there");
 
