@@ -8,11 +8,14 @@ import io.chatroom.ChatSettings;
 import io.chatroom.ClientConnection;
 import io.chatroom.HandshakeRequest;
 import io.chatroom.Hub;
+import io.chatroom.testing.Json;
 import io.chatroom.testing.RecordingSink;
 import io.chatroom.testing.VirtualClock;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 
 /** A hub on a virtual clock with rooms run on the calling thread, and clients on recording sinks. */
@@ -46,6 +49,12 @@ final class Harness {
         return connect(request(query(room, user)));
     }
 
+    /** A JSON-mode client; {@code since} may be null. */
+    Client connectJson(String room, String user, String since) {
+        String q = query(room, user) + (since == null ? "" : "&since=" + since);
+        return connect(new HandshakeRequest(q, "chat.example:8080", null, null, List.of("chatroom.v1.json"), "10.0.0.1"));
+    }
+
     Client connect(HandshakeRequest request) {
         Admission admission = hub.admit(request);
         Admission.Accepted accepted = assertInstanceOf(Admission.Accepted.class, admission, () -> admission.toString());
@@ -73,6 +82,25 @@ final class Harness {
         String last() {
             List<String> all = sink.texts();
             return all.isEmpty() ? null : all.get(all.size() - 1);
+        }
+
+        /** Every frame received, parsed as JSON objects. */
+        List<Map<String, Object>> events() {
+            return sink.texts().stream().map(Json::object).collect(Collectors.toList());
+        }
+
+        /** The frames of one type, parsed. */
+        List<Map<String, Object>> events(String type) {
+            return events().stream().filter(e -> type.equals(e.get("type"))).collect(Collectors.toList());
+        }
+
+        Map<String, Object> lastEvent() {
+            List<Map<String, Object>> all = events();
+            return all.get(all.size() - 1);
+        }
+
+        void sendJson(Object... namesAndValues) {
+            send(Json.of(namesAndValues));
         }
 
         void disconnect() {
