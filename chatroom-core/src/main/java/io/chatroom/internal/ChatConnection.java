@@ -200,8 +200,21 @@ final class ChatConnection implements ClientConnection {
 
     @Override
     public void onClosed(int code, String reason) {
-        end(LeaveReason.CLOSED, "closed by the client or network: " + code + (reason == null || reason.isEmpty() ? "" : " " + reason));
+        String detail = code + (reason == null || reason.isEmpty() ? "" : " " + reason);
+        if (isProtocolViolation(code)) {
+            // The transport itself closed it for a bad frame (too big, invalid UTF-8, ...).
+            if (end(LeaveReason.EVICTED, "closed by the transport: " + detail)) {
+                hub.listener().evicted(roomName, user, code, detail);
+            }
+        } else {
+            end(LeaveReason.CLOSED, "closed by the client or network: " + detail);
+        }
         release();
+    }
+
+    private static boolean isProtocolViolation(int code) {
+        return code == 1002 || code == CloseCode.UNSUPPORTED_DATA.code() || code == CloseCode.BAD_PAYLOAD.code()
+                || code == CloseCode.MESSAGE_TOO_BIG.code();
     }
 
     // ---- commands from TextCommands and JsonCommands ---------------------------------------

@@ -1,0 +1,361 @@
+package io.chatroom.examples;
+
+import io.chatroom.ChatSettings;
+import io.chatroom.Hub;
+import io.chatroom.spi.OriginPolicy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The runnable chat server: {@code java -jar chatroom-server.jar [flags]}. Serves chat rooms
+ * at {@code ws://HOST:PORT/PATH?room=ROOM&user=NAME} until it gets SIGTERM or Ctrl-C, then
+ * drains (queued messages go out, clients get close 1001) and stops.
+ *
+ * <p>Exit status: 0 after {@code --help} or a graceful stop; 1 when the server cannot start
+ * (port taken); 2 for a bad flag or value.
+ */
+@Command(
+        name = "chatroom-server",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        customSynopsis = {"java -jar chatroom-server.jar [FLAGS]", ""},
+        defaultValueProvider = ChatServer.Defaults.class,
+        description = {
+            "Runs Chatroom: WebSocket chat rooms. Clients connect to",
+            "  ws://HOST:PORT/PATH?room=ROOM&user=NAME",
+            "Durations are written 500ms, 54s, 2m or 1h.",
+            ""})
+public final class ChatServer implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+
+    /** The transports this build can run; adding one is one class and one entry here. */
+    static final List<Transport> TRANSPORTS = List.of(new JettyTransport());
+
+    /** Transports that {@code --transport} names but whose adapter is not released yet. */
+    static final Map<String, String> PLANNED_TRANSPORTS = Map.of(
+            "java-websocket", "the Java-WebSocket adapter arrives in a later release");
+
+    static final String DEFAULT_TRANSPORT = "jetty";
+    static final String DEFAULT_HOST = "0.0.0.0";
+    static final int DEFAULT_PORT = 8080;
+    static final String DEFAULT_PATH = "/ws";
+
+    /** Exit status for a bad flag or value. */
+    static final int EXIT_USAGE = 2;
+    /** Exit status when the server cannot start. */
+    static final int EXIT_FAILURE = 1;
+
+    /** Time Jetty gets to stop after the drain, before the shutdown hook gives up. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    /** Settings record components as the flags that set them, for validation messages. */
+    private static final Map<String, String> FLAG_OF_SETTING = Map.ofEntries(
+            Map.entry("pingPeriod", "--ping-period"),
+            Map.entry("pongWait", "--pong-wait"),
+            Map.entry("writeWait", "--write-wait"),
+            Map.entry("drainTimeout", "--drain-timeout"),
+            Map.entry("sendQueueFrames", "--send-queue"),
+            Map.entry("sendQueueBytes", "--send-queue-bytes"),
+            Map.entry("maxMessageBytes", "--max-message-bytes"),
+            Map.entry("rateBurst", "--rate-burst"),
+            Map.entry("ratePerSecond", "--rate-per-second"),
+            Map.entry("historySize", "--history"),
+            Map.entry("maxConnectionsPerAddress", "--max-connections-per-ip"),
+            Map.entry("maxConnections", "--max-connections"));
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "WebSocket library: jetty or java-websocket (not available yet). Default: ${DEFAULT-VALUE}")
+    private String transport;
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE} (every interface)")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "Port to listen on; 0 for any free port. Default: ${DEFAULT-VALUE}")
+    private int port;
+
+    @Option(names = "--path", paramLabel = "PATH",
+            description = "Path of the WebSocket endpoint. Default: ${DEFAULT-VALUE}")
+    private String path;
+
+    @Option(names = "--ping-period", paramLabel = "DURATION",
+            description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}")
+    private Duration pingPeriod;
+
+    @Option(names = "--pong-wait", paramLabel = "DURATION",
+            description = "How long a connection may stay silent before it is closed. Default: ${DEFAULT-VALUE}")
+    private Duration pongWait;
+
+    @Option(names = "--write-wait", paramLabel = "DURATION",
+            description = "How long one write may take before the connection is closed. Default: ${DEFAULT-VALUE}")
+    private Duration writeWait;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION",
+            description = "On SIGTERM or Ctrl-C, how long queued messages get to flush before connections "
+                    + "are dropped. Default: ${DEFAULT-VALUE}")
+    private Duration drainTimeout;
+
+    @Option(names = "--send-queue", paramLabel = "FRAMES",
+            description = "Frames a connection may have queued before it is evicted (1008). Default: ${DEFAULT-VALUE}")
+    private int sendQueueFrames;
+
+    @Option(names = "--send-queue-bytes", paramLabel = "BYTES",
+            description = "Bytes a connection may have queued before it is evicted (1008). Default: ${DEFAULT-VALUE}")
+    private long sendQueueBytes;
+
+    @Option(names = "--max-message-bytes", paramLabel = "BYTES",
+            description = "Largest message a client may send; larger ones close with 1009. Default: ${DEFAULT-VALUE}")
+    private int maxMessageBytes;
+
+    @Option(names = "--rate-burst", paramLabel = "N",
+            description = "Messages a connection may send at once. Default: ${DEFAULT-VALUE}")
+    private int rateBurst;
+
+    @Option(names = "--rate-per-second", paramLabel = "N",
+            description = "Messages per second a connection regains after a burst. Default: ${DEFAULT-VALUE}")
+    private double ratePerSecond;
+
+    @Option(names = "--history", paramLabel = "N",
+            description = "Messages kept per room and sent to clients as they join. Default: ${DEFAULT-VALUE}")
+    private int historySize;
+
+    @Option(names = "--allowed-origins", paramLabel = "ORIGINS",
+            description = "Browser origins that may connect: a comma list such as https://chat.example.com, "
+                    + "or * for all. Default: same origin only (the page's origin must match the Host header); "
+                    + "clients that send no Origin are always allowed")
+    private String allowedOrigins;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Connections accepted in total, 0 for no limit; more get HTTP 429. Default: ${DEFAULT-VALUE}")
+    private int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            description = "Connections accepted from one IP address, 0 for no limit; more get HTTP 429. "
+                    + "Default: ${DEFAULT-VALUE}")
+    private int maxConnectionsPerIp;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    /** Completed once the server has stopped; the main thread waits for it. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    /** Runs the server; see the class comment for flags and exit status. */
+    public static void main(String[] args) {
+        int status = commandLine(new ChatServer()).execute(args);
+        // After a graceful stop the JVM is already shutting down: System.exit would block.
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** The command line for {@code server}, with the converters and error handling it needs. */
+    static CommandLine commandLine(ChatServer server) {
+        CommandLine cmd = new CommandLine(server);
+        cmd.registerConverter(Duration.class, text -> {
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
+        cmd.setParameterExceptionHandler(ChatServer::usageError);
+        return cmd;
+    }
+
+    /** A bad flag or value: one line saying what is wrong, one saying where help is; status 2. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandName() + ": " + e.getMessage());
+        err.println("Run with --help for the list of flags.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Transport chosen = transport(transport);
+        ChatSettings settings = settings();
+        Hub hub = Hub.create(settings);
+        Transport.Running running;
+        try {
+            running = chosen.start(hub, host, port, path);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Could not start the chat server on {}:{}: {}", host, port, e.getMessage());
+            hub.shutdown(Duration.ZERO);
+            return EXIT_FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, settings.drainTimeout()),
+                "chatroom-shutdown"));
+        LOG.info("Serving with {} on {}:{}{} (ping every {}, pong wait {}, max message {} bytes, history {})",
+                chosen.name(), host, port, path, Durations.format(settings.pingPeriod()),
+                Durations.format(settings.pongWait()), settings.maxMessageBytes(), settings.historySize());
+        LOG.info("Chat server ready: {}?room=general&user=NAME", running.endpoint());
+        try {
+            stopped.join();
+        } catch (RuntimeException e) {
+            // the shutdown hook logged it
+        }
+        return 0;
+    }
+
+    /** Runs in the shutdown hook: drain, close with 1001, stop the server. */
+    private void stop(Transport.Running running, Duration drain) {
+        LOG.info("Shutting down: clients get their queued messages and close 1001 within {}", Durations.format(drain));
+        try {
+            running.shutdown(drain).get(drain.plus(STOP_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Chat server stopped");
+            stopped.complete(null);
+        } catch (TimeoutException e) {
+            LOG.warn("Chat server did not stop within {}", Durations.format(drain.plus(STOP_GRACE)));
+            stopped.completeExceptionally(e);
+        } catch (ExecutionException e) {
+            LOG.warn("Chat server stopped with an error: {}", e.getCause().toString());
+            stopped.completeExceptionally(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped.completeExceptionally(e);
+        }
+    }
+
+    private Transport transport(String name) {
+        for (Transport t : TRANSPORTS) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        String planned = PLANNED_TRANSPORTS.get(name);
+        if (planned != null) {
+            throw new ParameterException(spec.commandLine(), "--transport " + name + " is not available yet: "
+                    + planned + "; use --transport " + DEFAULT_TRANSPORT);
+        }
+        List<String> names = new ArrayList<>();
+        TRANSPORTS.forEach(t -> names.add(t.name()));
+        names.addAll(PLANNED_TRANSPORTS.keySet());
+        throw new ParameterException(spec.commandLine(), "--transport: unknown transport '" + name
+                + "'; choose one of " + String.join(", ", names));
+    }
+
+    /** The hub's settings from the flags; a value the settings refuse is a usage error. */
+    ChatSettings settings() {
+        if (port < 0 || port > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0..65535: " + port);
+        }
+        if (!path.startsWith("/")) {
+            throw new ParameterException(spec.commandLine(), "--path must start with /: " + path);
+        }
+        try {
+            ChatSettings.Builder b = ChatSettings.builder()
+                    .pingPeriod(pingPeriod)
+                    .pongWait(pongWait)
+                    .writeWait(writeWait)
+                    .drainTimeout(drainTimeout)
+                    .sendQueueFrames(sendQueueFrames)
+                    .sendQueueBytes(sendQueueBytes)
+                    .maxMessageBytes(maxMessageBytes)
+                    .rateBurst(rateBurst)
+                    .ratePerSecond(ratePerSecond)
+                    .historySize(historySize)
+                    .maxConnections(maxConnections)
+                    .maxConnectionsPerAddress(maxConnectionsPerIp);
+            if (allowedOrigins != null) {
+                b.originPolicy(originPolicy(allowedOrigins));
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), flagNames(e.getMessage()), e);
+        }
+    }
+
+    private OriginPolicy originPolicy(String list) {
+        if (list.trim().equals("*")) {
+            return OriginPolicy.allowAll();
+        }
+        List<String> origins = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String origin = part.trim();
+            if (origin.isEmpty()) {
+                continue;
+            }
+            if (!origin.matches("(?i)https?://[^/\\s]+/?")) {
+                throw new ParameterException(spec.commandLine(), "--allowed-origins: '" + origin
+                        + "' is not an origin like https://chat.example.com");
+            }
+            origins.add(origin);
+        }
+        if (origins.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--allowed-origins: no origin given; use * to allow all");
+        }
+        return OriginPolicy.allowList(origins);
+    }
+
+    /** "sendQueueFrames must be at least 1: 0" becomes "--send-queue must be at least 1: 0". */
+    private static String flagNames(String message) {
+        if (message == null) {
+            return "invalid settings";
+        }
+        for (Map.Entry<String, String> e : FLAG_OF_SETTING.entrySet()) {
+            if (message.startsWith(e.getKey() + " ")) {
+                return e.getValue() + message.substring(e.getKey().length());
+            }
+        }
+        return message;
+    }
+
+    /** Every default, from {@link ChatSettings}' constants and this class's own. */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            return switch (option.longestName()) {
+                case "--transport" -> DEFAULT_TRANSPORT;
+                case "--host" -> DEFAULT_HOST;
+                case "--port" -> String.valueOf(DEFAULT_PORT);
+                case "--path" -> DEFAULT_PATH;
+                case "--ping-period" -> Durations.format(ChatSettings.DEFAULT_PING_PERIOD);
+                case "--pong-wait" -> Durations.format(ChatSettings.DEFAULT_PONG_WAIT);
+                case "--write-wait" -> Durations.format(ChatSettings.DEFAULT_WRITE_WAIT);
+                case "--drain-timeout" -> Durations.format(ChatSettings.DEFAULT_DRAIN_TIMEOUT);
+                case "--send-queue" -> String.valueOf(ChatSettings.DEFAULT_SEND_QUEUE_FRAMES);
+                case "--send-queue-bytes" -> String.valueOf(ChatSettings.DEFAULT_SEND_QUEUE_BYTES);
+                case "--max-message-bytes" -> String.valueOf(ChatSettings.DEFAULT_MAX_MESSAGE_BYTES);
+                case "--rate-burst" -> String.valueOf(ChatSettings.DEFAULT_RATE_BURST);
+                case "--rate-per-second" -> number(ChatSettings.DEFAULT_RATE_PER_SECOND);
+                case "--history" -> String.valueOf(ChatSettings.DEFAULT_HISTORY_SIZE);
+                case "--max-connections", "--max-connections-per-ip" -> String.valueOf(ChatSettings.UNLIMITED);
+                default -> null;
+            };
+        }
+
+        private static String number(double d) {
+            return d == Math.rint(d) && !Double.isInfinite(d) ? String.valueOf((long) d) : String.valueOf(d);
+        }
+    }
+}

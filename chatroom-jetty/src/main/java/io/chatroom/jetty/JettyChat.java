@@ -1,0 +1,111 @@
+package io.chatroom.jetty;
+
+import io.chatroom.Hub;
+import java.io.IOException;
+import java.util.Objects;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * Serves a {@link Hub}'s chat rooms over Jetty 12 WebSocket (jetty-core, no servlets).
+ *
+ * <p>Two ways in. To add chat to a Jetty server you already run, put
+ * {@link #upgradeHandler} in your handler tree:
+ *
+ * <pre>{@code
+ * Server server = new Server(8080);
+ * Hub hub = Hub.create();
+ * WebSocketUpgradeHandler chat = JettyChat.upgradeHandler(server, hub, "/ws");
+ * chat.setHandler(yourOtherHandler);          // everything that is not /ws goes here
+ * server.setHandler(chat);
+ * server.start();
+ * }</pre>
+ *
+ * <p>Or start a standalone chat server in one line with {@link #start}:
+ *
+ * <pre>{@code
+ * try (JettyChatServer chat = JettyChat.start(Hub.create(), "0.0.0.0", 8080, "/ws")) {
+ *     System.out.println("connect to " + chat.endpoint() + "?room=general&user=NAME");
+ *     ...
+ *     chat.shutdown(Duration.ofSeconds(10)).join();   // drain, close with 1001, stop Jetty
+ * }
+ * }</pre>
+ *
+ * <p>Each WebSocket takes the hub's limits: text messages over
+ * {@link io.chatroom.ChatSettings#maxMessageBytes()} are closed with 1009 and invalid UTF-8
+ * with 1007 by Jetty itself; binary frames reach the core, which closes with 1003; Jetty's
+ * idle timeout is {@code pongWait + writeWait}, a backstop behind the core's heartbeat.
+ * Handshake refusals are real HTTP responses (400, 401, 403, 429, 503) with a one-line
+ * {@code text/plain} body.
+ */
+public final class JettyChat {
+
+    private JettyChat() {
+    }
+
+    /**
+     * A handler that upgrades requests for {@code path} to chat connections of {@code hub}.
+     * Add it to {@code server}'s handler tree (inside a {@code ContextHandler}, {@code path}
+     * is relative to the context). Requests for other paths, and plain (non-WebSocket)
+     * requests for {@code path}, go to the handler set with
+     * {@link WebSocketUpgradeHandler#setHandler}, or get a 404 without one.
+     *
+     * @param server the server the handler will run in (Jetty keeps its WebSocket components there)
+     * @param hub    the hub that admits and serves the connections
+     * @param path   the exact path of the endpoint, such as {@code /ws}
+     */
+    public static WebSocketUpgradeHandler upgradeHandler(Server server, Hub hub, String path) {
+        Objects.requireNonNull(server, "server");
+        return new ChatUpgradeHandler(ServerWebSocketContainer.ensure(server), hub, path);
+    }
+
+    /**
+     * Starts a Jetty server that serves only {@code hub} at {@code path}, and returns once it
+     * accepts connections.
+     *
+     * @param hub  the hub that admits and serves the connections; the caller keeps owning it,
+     *             and {@link JettyChatServer#shutdown} shuts it down
+     * @param host the address to bind, such as {@code 0.0.0.0} (every interface) or {@code 127.0.0.1}
+     * @param port the port to bind; 0 for any free port (see {@link JettyChatServer#port()})
+     * @param path the exact path of the endpoint, such as {@code /ws}
+     * @throws IOException when the server cannot bind or start; nothing is left running then
+     */
+    public static JettyChatServer start(Hub hub, String host, int port, String path) throws IOException {
+        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        ChatUpgradeHandler.requireValidPath(path);
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("chatroom-jetty");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(upgradeHandler(server, hub, path));
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("could not start Jetty on " + host + ":" + port + ": " + e, e);
+        }
+        return new JettyChatServer(server, hub, host, connector.getLocalPort(), path);
+    }
+}
