@@ -1,0 +1,260 @@
+package io.chatroom.javawebsocket;
+
+import io.chatroom.Admission;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.enums.HandshakeState;
+import org.java_websocket.exceptions.IncompleteHandshakeException;
+import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.HandshakeBuilder;
+import org.java_websocket.handshake.HandshakeImpl1Client;
+import org.java_websocket.handshake.HandshakeImpl1Server;
+import org.java_websocket.handshake.Handshakedata;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.protocols.Protocol;
+
+/**
+ * RFC 6455 as Java-WebSocket speaks it, with the three things a chat server needs that
+ * {@link Draft_6455} does not do on its own:
+ *
+ * <ul>
+ *   <li><b>Any HTTP status before the upgrade.</b> Java-WebSocket answers a rejected
+ *       handshake ({@code InvalidDataException} from {@code onWebsocketHandshakeReceivedAsServer})
+ *       with its own fixed {@code 404 WebSocket Upgrade Failure} page. Instead the server
+ *       returns a {@link Refusal} as the handshake response; this draft leaves it alone in
+ *       {@link #postProcessHandshakeResponseAsServer} and writes it as a plain
+ *       {@code text/plain} response in {@link #createHandshake(Handshakedata, boolean)}, the one
+ *       place where {@code WebSocketImpl.decodeHandshake} turns a response into bytes.
+ *       (The library then believes the socket open; the server closes it once those bytes are
+ *       flushed, before anyone else sees it: see {@code ChatWebSocketServer.addConnection}.)</li>
+ *   <li><b>Every request reaches the server, and every refused socket is closed.</b>
+ *       {@link Draft_6455#acceptHandshakeAsServer} turns away requests without
+ *       {@code Sec-WebSocket-Version: 13}, {@link Draft_6455#postProcessHandshakeResponseAsServer}
+ *       those without a key, and the parser those it cannot read, all with that 404 page,
+ *       after which the library leaves the socket open. Here every request is matched, an
+ *       unreadable one as a {@link Malformed} stand-in, and {@link #notAnUpgrade} tells the
+ *       server why it cannot be upgraded, so that it answers in its own words.</li>
+ *   <li><b>A bounded request head.</b> The library buffers an incomplete request head without
+ *       limit; beyond {@link #MAX_REQUEST_HEAD_BYTES} the request is refused with 431.</li>
+ * </ul>
+ *
+ * <p>The subprotocol is the core's decision ({@code Admission.Accepted.format()}), which the
+ * server puts in the response itself; this draft knows only the empty protocol, which matches
+ * every request and adds no header, so that the library can never answer a subprotocol the
+ * core did not choose. The largest inbound frame, and the largest message assembled from
+ * fragments, is the hub's {@code maxMessageBytes}: the library closes with 1009 beyond it
+ * before buffering the payload.
+ *
+ * <p>Java-WebSocket copies the draft for every connection ({@link #copyInstance}); the
+ * per-connection field is written and read by the decoder thread of that connection.
+ */
+final class ChatDraft extends Draft_6455 {
+
+    /** The largest request head (request line and headers) the server buffers: 16 KiB. */
+    static final int MAX_REQUEST_HEAD_BYTES = 16 * 1024;
+
+    private final int maxMessageBytes;
+    /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
+    private Refusal refusal;
+    /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
+    private boolean malformed;
+
+    ChatDraft(int maxMessageBytes) {
+        super(List.of(), List.of(new Protocol("")), maxMessageBytes);
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public Draft copyInstance() {
+        return new ChatDraft(maxMessageBytes);
+    }
+
+    /**
+     * Parses the request head. A head the library cannot parse, or one still incomplete past
+     * {@link #MAX_REQUEST_HEAD_BYTES}, becomes a {@link Malformed} request that the server
+     * refuses like any other (400, 431). Left to the library, both would get its 404 page and
+     * then keep the socket open: {@code SocketChannelIOHelper.batch} closes a server socket
+     * after the last queued byte only once a draft has matched, and on an unparseable request
+     * none has, so the incomplete head would even keep growing.
+     */
+    @Override
+    public Handshakedata translateHandshake(ByteBuffer buf) throws InvalidHandshakeException {
+        int received = buf.remaining();
+        try {
+            return super.translateHandshake(buf);
+        } catch (IncompleteHandshakeException e) {
+            if (received <= MAX_REQUEST_HEAD_BYTES) {
+                throw e;
+            }
+            buf.position(buf.limit());
+            return new Malformed(431, "request head over " + MAX_REQUEST_HEAD_BYTES + " bytes");
+        } catch (InvalidHandshakeException e) {
+            // Nothing after a malformed head is read as frames.
+            buf.position(buf.limit());
+            return new Malformed(400, "malformed HTTP request: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Matches every request, so that the server sees it; {@link #notAnUpgrade} keeps the verdict.
+     * The superclass still runs first: it negotiates the (default) extension and protocol.
+     */
+    @Override
+    public HandshakeState acceptHandshakeAsServer(ClientHandshake request) throws InvalidHandshakeException {
+        HandshakeState state = super.acceptHandshakeAsServer(request);
+        malformed = request instanceof Malformed;
+        if (request instanceof Malformed m) {
+            refusal = new Refusal(m.status, m.reason);
+        } else if (!request.getFieldValue("Upgrade").equalsIgnoreCase("websocket")
+                || !request.getFieldValue("Connection").toLowerCase(Locale.ROOT).contains("upgrade")) {
+            refusal = new Refusal(404, "not a WebSocket upgrade request");
+        } else if (!request.getFieldValue("Sec-WebSocket-Version").trim().equals("13")) {
+            refusal = new Refusal(426, "unsupported WebSocket version; this server speaks version 13");
+        } else if (request.getFieldValue("Sec-WebSocket-Key").isBlank()) {
+            refusal = new Refusal(400, "missing Sec-WebSocket-Key");
+        } else if (state != HandshakeState.MATCHED) {
+            refusal = new Refusal(400, "unsupported WebSocket handshake");
+        } else {
+            refusal = null;
+        }
+        return HandshakeState.MATCHED;
+    }
+
+    /** Whether the request could not even be parsed: nothing in it (not even its path) is to be trusted. */
+    boolean isMalformed() {
+        return malformed;
+    }
+
+    /**
+     * Why the request this draft matched cannot be upgraded, as the response to send; or
+     * {@code null} for a WebSocket upgrade the library can complete.
+     */
+    Refusal notAnUpgrade() {
+        return refusal;
+    }
+
+    @Override
+    public HandshakeBuilder postProcessHandshakeResponseAsServer(ClientHandshake request,
+            ServerHandshakeBuilder response) throws InvalidHandshakeException {
+        if (response instanceof Refusal) {
+            return response;
+        }
+        try {
+            return super.postProcessHandshakeResponseAsServer(request, response);
+        } catch (InvalidHandshakeException | RuntimeException e) {
+            // The library answers with its 404 page and never opens the socket: give the
+            // reservation back, or it would count against the connection limits for ever.
+            if (response instanceof Acceptance acceptance) {
+                acceptance.admission().abandon();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<ByteBuffer> createHandshake(Handshakedata handshake, boolean withContent) {
+        if (handshake instanceof Refusal refusal) {
+            return List.of(refusal.encode());
+        }
+        return super.createHandshake(handshake, withContent);
+    }
+
+    /** A request the library could not parse, standing in for it so that the server can refuse it. */
+    static final class Malformed extends HandshakeImpl1Client {
+        private final int status;
+        private final String reason;
+
+        Malformed(int status, String reason) {
+            this.status = status;
+            this.reason = reason;
+        }
+    }
+
+    /** The response to an admitted upgrade: a 101 with the subprotocol the core chose. */
+    static final class Acceptance extends HandshakeImpl1Server {
+        private final Admission.Accepted admission;
+
+        Acceptance(Admission.Accepted admission) {
+            this.admission = admission;
+            admission.format().subprotocol().ifPresent(p -> put("Sec-WebSocket-Protocol", p));
+        }
+
+        Admission.Accepted admission() {
+            return admission;
+        }
+    }
+
+    /**
+     * A plain HTTP response instead of the upgrade: the status, and one line of text as the
+     * body. The connection closes once it is written ({@code Connection: close}).
+     */
+    static final class Refusal extends HandshakeImpl1Server {
+        /** The longest body line: the core's reasons are short; a malformed request's may quote it. */
+        private static final int MAX_LINE = 200;
+        private final int status;
+        private final String line;
+
+        Refusal(int status, String reason) {
+            this.status = status;
+            this.line = oneLine(reason);
+            setHttpStatus((short) status);
+            setHttpStatusMessage(reasonPhrase(status));
+        }
+
+        int status() {
+            return status;
+        }
+
+        String line() {
+            return line;
+        }
+
+        ByteBuffer encode() {
+            byte[] body = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            String head = "HTTP/1.1 " + status + " " + reasonPhrase(status) + "\r\n"
+                    + "Content-Type: text/plain;charset=utf-8\r\n"
+                    + "Content-Length: " + body.length + "\r\n"
+                    + "Cache-Control: no-store\r\n"
+                    + (status == 426 ? "Sec-WebSocket-Version: 13\r\n" : "")
+                    + "Connection: close\r\n"
+                    + "\r\n";
+            byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer bytes = ByteBuffer.allocate(headBytes.length + body.length);
+            bytes.put(headBytes).put(body).flip();
+            return bytes;
+        }
+
+        private static String oneLine(String reason) {
+            String text = reason == null ? "" : reason.replaceAll("[\\r\\n]+", " ").strip();
+            if (text.length() > MAX_LINE) {
+                text = text.substring(0, MAX_LINE - 3) + "...";
+            }
+            return text.isEmpty() ? reasonPhrase(0) : text;
+        }
+
+        static String reasonPhrase(int status) {
+            return switch (status) {
+                case 400 -> "Bad Request";
+                case 401 -> "Unauthorized";
+                case 403 -> "Forbidden";
+                case 404 -> "Not Found";
+                case 426 -> "Upgrade Required";
+                case 429 -> "Too Many Requests";
+                case 431 -> "Request Header Fields Too Large";
+                case 500 -> "Internal Server Error";
+                case 503 -> "Service Unavailable";
+                default -> "Refused";
+            };
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + line;
+        }
+    }
+}

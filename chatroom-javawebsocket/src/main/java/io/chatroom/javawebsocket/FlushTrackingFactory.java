@@ -1,0 +1,56 @@
+package io.chatroom.javawebsocket;
+
+import java.io.IOException;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import org.java_websocket.WebSocketAdapter;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+
+/**
+ * The embedder's {@link WebSocketServerFactory} (plain, or TLS such as
+ * {@link DefaultSSLWebSocketServerFactory}), with every channel it makes wrapped in a
+ * {@link FlushTrackingChannel}, and every socket it makes speaking the {@link ChatDraft}.
+ * {@code WebSocketServer.doAccept} calls {@link #createWebSocket} and {@link #wrapChannel} on
+ * the selector thread for each accepted socket.
+ */
+final class FlushTrackingFactory implements WebSocketServerFactory {
+
+    private final WebSocketServerFactory delegate;
+    private final List<Draft> drafts;
+
+    FlushTrackingFactory(WebSocketServerFactory delegate, List<Draft> drafts) {
+        this.delegate = delegate;
+        this.drafts = drafts;
+    }
+
+    /** Whether the wrapped factory speaks TLS (the endpoint's scheme is then {@code wss}). */
+    boolean isTls() {
+        return delegate instanceof DefaultSSLWebSocketServerFactory;
+    }
+
+    @Override
+    public WebSocketImpl createWebSocket(WebSocketAdapter adapter, Draft draft) {
+        return delegate.createWebSocket(adapter, draft);
+    }
+
+    /** Every server socket speaks the chat's drafts, whatever list the library passes. */
+    @Override
+    public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> ignored) {
+        return delegate.createWebSocket(adapter, drafts);
+    }
+
+    @Override
+    public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+        return FlushTrackingChannel.wrap(delegate.wrapChannel(channel, key));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
