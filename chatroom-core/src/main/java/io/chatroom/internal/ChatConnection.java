@@ -8,8 +8,9 @@ import io.chatroom.LeaveReason;
 import io.chatroom.WireFormat;
 import io.chatroom.WriteCallback;
 import io.chatroom.spi.Clock;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,7 +60,13 @@ final class ChatConnection implements ClientConnection {
     private volatile Clock.Cancellable heartbeat = () -> { };
 
     /** Frames, {@link CloseRequest}s and {@link EphemeralSlot}s, in sending order. */
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Object> queue = new ConcurrentLinkedDeque<>();
+    /**
+     * Nothing is written until the room has put its greeting (history, or the JSON
+     * {@code welcome}) at the head of the queue, so that the greeting is always first even
+     * when a private message or an error was queued before the room saw the join.
+     */
+    private volatile boolean greeted;
     /** The newest pending frame per ephemeral key (typing, presence); JSON connections only. */
     private final ConcurrentHashMap<String, Frame> ephemeral;
     private volatile Clock.Cancellable expiry = () -> { };
@@ -343,8 +350,20 @@ final class ChatConnection implements ClientConnection {
         drain();
     }
 
+    /** Called once by the room: puts the greeting ahead of anything queued and starts writing. */
+    void greet(List<Frame> greeting) {
+        for (int i = greeting.size() - 1; i >= 0; i--) {
+            Frame frame = greeting.get(i);
+            queuedFrames.incrementAndGet();
+            queuedBytes.addAndGet(frame.byteLength());
+            queue.offerFirst(frame);
+        }
+        greeted = true;
+        drain();
+    }
+
     private void drain() {
-        while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+        while (greeted && !queue.isEmpty() && writing.compareAndSet(false, true)) {
             Object item = queue.poll();
             if (item == null) {
                 writing.set(false);

@@ -63,6 +63,7 @@ public final class HubCore implements Hub {
 
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final AtomicBoolean finishing = new AtomicBoolean();
 
     public HubCore(ChatSettings settings) {
         this.settings = settings;
@@ -395,7 +396,7 @@ public final class HubCore implements Hub {
     }
 
     private void finishShutdown() {
-        if (terminated.isDone()) {
+        if (!finishing.compareAndSet(false, true)) {
             return;
         }
         // Let rooms process the leaves already posted before their threads stop.

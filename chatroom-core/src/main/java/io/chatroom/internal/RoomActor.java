@@ -82,26 +82,23 @@ final class RoomActor implements Room {
         Presence presence = users.computeIfAbsent(user, u -> new Presence());
         presence.connections++;
         presence.lastSeen = clock.epochMillis();
-        sendWelcome(connection);
+        greet(connection, presence.connections == 1);
         if (presence.connections == 1) {
             long ts = clock.epochMillis();
             broadcast(new Outgoing(format -> format == WireFormat.TEXT
                     ? TextFormat.joined(user) : JsonFormat.join(name, user, ts)));
             hub.listener().joined(name, user);
-        } else {
-            if (connection.format() == WireFormat.TEXT) {
-                connection.offer(Frame.of(TextFormat.joined(user)));
-            }
-            if (wasAway) {
-                broadcastPresence(user);
-            }
+        } else if (wasAway) {
+            broadcastPresence(user);
         }
     }
 
-    /** History (or the messages missed since {@code since}), as lines in text mode or a {@code welcome} in JSON. */
-    private void sendWelcome(ChatConnection connection) {
+    /**
+     * The greeting, ahead of anything else the connection was sent: history (or the messages
+     * missed since {@code since}) as lines in text mode, or a {@code welcome} in JSON mode.
+     */
+    private void greet(ChatConnection connection, boolean firstOfUser) {
         MessageStore store = hub.store();
-        int historySize = hub.settings().historySize();
         List<StoredMessage> history = null;
         boolean recovered = false;
         if (connection.since() != null) {
@@ -112,19 +109,24 @@ final class RoomActor implements Room {
             }
         }
         if (history == null) {
-            history = store.latest(name, historySize);
+            history = store.latest(name, hub.settings().historySize());
         }
+        List<Frame> greeting = new ArrayList<>(history.size() + 1);
         if (connection.format() == WireFormat.TEXT) {
             for (StoredMessage m : history) {
-                connection.offer(Frame.of(TextFormat.chat(m.from(), m.text())));
+                greeting.add(Frame.of(TextFormat.chat(m.from(), m.text())));
             }
-            return;
+            if (!firstOfUser) {
+                greeting.add(Frame.of(TextFormat.joined(connection.user())));
+            }
+        } else {
+            List<JsonFormat.Member> list = new ArrayList<>(users.size());
+            for (String user : sortedUsers()) {
+                list.add(new JsonFormat.Member(user, isAway(user) ? "away" : "online"));
+            }
+            greeting.add(Frame.of(JsonFormat.welcome(name, connection.user(), list, history, recovered, hub.settings())));
         }
-        List<JsonFormat.Member> list = new ArrayList<>(users.size());
-        for (String user : sortedUsers()) {
-            list.add(new JsonFormat.Member(user, isAway(user) ? "away" : "online"));
-        }
-        connection.offer(Frame.of(JsonFormat.welcome(name, connection.user(), list, history, recovered, hub.settings())));
+        connection.greet(greeting);
     }
 
     void leave(ChatConnection connection, LeaveReason reason) {

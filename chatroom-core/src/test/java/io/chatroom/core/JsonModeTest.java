@@ -39,6 +39,23 @@ class JsonModeTest {
     }
 
     @Test
+    void theWelcomeIsFirstEvenWhenFramesWereQueuedBeforeTheRoomSawTheJoin() {
+        java.util.ArrayDeque<Runnable> roomTasks = new java.util.ArrayDeque<>();
+        Harness deferred = new Harness(b -> b.executor(roomTasks::add));
+        Client early = deferred.connectJson("general", "Early", null);
+        early.sendJson("type", "ping");
+        early.send("broken");
+        assertTrue(early.received().isEmpty(), "nothing before the welcome");
+
+        while (!roomTasks.isEmpty()) {
+            roomTasks.poll().run();
+        }
+
+        assertEquals(List.of("welcome", "pong", "error", "join"),
+                early.events().stream().map(e -> e.get("type")).collect(Collectors.toList()));
+    }
+
+    @Test
     void textAndJsonClientsShareARoomEachInItsOwnFormat() {
         Client alice = h.connect("general", "Alice");
         Client bob = h.connectJson("general", "Bob", null);
