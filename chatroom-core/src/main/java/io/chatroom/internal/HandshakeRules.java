@@ -10,6 +10,8 @@ final class HandshakeRules {
 
     static final int MAX_ROOM = 64;
     static final int MAX_USER = 32;
+    /** Names whose chat lines would read as the server's own text-mode lines ({@code Error: ...}, {@code Members: ...}). */
+    static final java.util.Set<String> RESERVED_USERS = java.util.Set.of("error", "members");
 
     private HandshakeRules() {
     }
@@ -59,6 +61,9 @@ final class HandshakeRules {
         int length = user.codePointCount(0, user.length());
         if (length > MAX_USER) {
             return "invalid user: at most " + MAX_USER + " characters, got " + length;
+        }
+        if (RESERVED_USERS.contains(user.toLowerCase(java.util.Locale.ROOT))) {
+            return "invalid user: '" + user + "' is reserved (text-mode lines from the server start with it)";
         }
         if (user.startsWith(" ") || user.endsWith(" ")) {
             return "invalid user: no leading or trailing space";

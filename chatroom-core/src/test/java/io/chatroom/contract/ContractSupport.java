@@ -12,13 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * What every contract test needs: a hub and a real server of the adapter under test on
- * loopback, clients connected to it, and clean-up after each test. An adapter's test class
- * says only how to start its server ({@link #transport()}); everything else is here.
+ * loopback, clients connected to it, and clean-up after each test, which also fails the
+ * test if a thread it started outlives the server and hub. An adapter's test class says only
+ * how to start its server ({@link #transport()}); everything else is here.
  *
  * <p>Tests start the server themselves ({@link #startServer()} or
  * {@link #startServer(ChatSettings)}), so that each test states the settings it relies on.
@@ -28,9 +32,23 @@ public abstract class ContractSupport {
     /** The default room of a test. */
     protected static final String ROOM = "lobby";
 
+    /**
+     * Threads that may outlive a test: the JDK's HTTP client (shared by every
+     * {@link ChatClient}) and common pools that the JDK starts on first use.
+     */
+    private static final List<String> SHARED_THREAD_PREFIXES = List.of(
+            "HttpClient-", "ForkJoinPool", "process reaper", "Common-Cleaner", "Attach Listener",
+            "surefire-", "junit-", "jqwik-", "Keep-Alive-Timer", "InnocuousThread");
+
     private final List<AutoCloseable> clients = new ArrayList<>();
+    private Set<Thread> threadsBefore = Set.of();
     private Hub hub;
     private ChatTransport.RunningServer server;
+
+    @BeforeEach
+    final void rememberThreads() {
+        threadsBefore = Thread.getAllStackTraces().keySet();
+    }
 
     /** How the adapter under test starts its server. */
     protected abstract ChatTransport transport();
@@ -117,9 +135,14 @@ public abstract class ContractSupport {
         return connectRaw(room, user, RawClient.Options.defaults());
     }
 
-    /** Sends an upgrade request with this raw query that the server must refuse. */
+    /**
+     * Sends an upgrade request with this raw query, sent exactly as given (even malformed),
+     * that the server must refuse. Sets the options' request target.
+     */
     protected final HttpRefusal refusal(String rawQuery, RawClient.Options options) {
-        return HttpRefusal.of(uriWithQuery(rawQuery), options);
+        URI endpoint = uriWithQuery(null);
+        return HttpRefusal.of(endpoint, options.requestTarget(
+                endpoint.getRawPath() + (rawQuery == null ? "" : "?" + rawQuery)));
     }
 
     /** Sends an upgrade request with this raw query and no extra headers that the server must refuse. */
@@ -179,11 +202,45 @@ public abstract class ContractSupport {
             }
             hub = null;
         }
+        if (failures.isEmpty()) {
+            try {
+                assertNoThreadLeft();
+            } catch (AssertionError e) {
+                failures.add(e);
+            }
+        }
         if (!failures.isEmpty()) {
             AssertionError error = new AssertionError("clean-up failed: " + failures.get(0), failures.get(0));
             failures.subList(1, failures.size()).forEach(error::addSuppressed);
             throw error;
         }
+    }
+
+    /**
+     * Fails if a thread started during the test outlives its clean-up: a hub or a server
+     * must stop every thread it started. Waits for each (threads end a moment after their
+     * pool is shut down), up to the deadline.
+     */
+    private void assertNoThreadLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + ChatClient.DEADLINE.toNanos();
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !threadsBefore.contains(t))
+                .filter(t -> SHARED_THREAD_PREFIXES.stream().noneMatch(t.getName()::startsWith))
+                .toList();
+        for (Thread thread : started) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        List<Thread> alive = started.stream().filter(Thread::isAlive).toList();
+        if (!alive.isEmpty()) {
+            throw new AssertionError(alive.size() + " thread(s) outlived the test's server and hub "
+                    + ChatClient.DEADLINE.toSeconds() + " s after clean-up: "
+                    + alive.stream().map(ContractSupport::describe).collect(Collectors.joining("; ")));
+        }
+    }
+
+    private static String describe(Thread thread) {
+        StackTraceElement[] stack = thread.getStackTrace();
+        return "\"" + thread.getName() + "\"" + (stack.length == 0 ? "" : " at " + stack[0]);
     }
 
     /** Registers a client (or anything closeable) to be closed after the test. */

@@ -22,6 +22,7 @@ public abstract class HandshakeContract extends ContractSupport {
     @Test
     void missingRoomIsRefusedWith400() {
         startServer();
+        refusal(null).assertRefusedWith(400);
         refusal("user=Alice").assertRefusedWith(400);
     }
 
@@ -98,6 +99,13 @@ public abstract class HandshakeContract extends ContractSupport {
         zoe.awaitFrameEquals("\u5065\u4e8c joined the room");
 
         sendAndExpectEverywhere(kenji, "hi", "\u5065\u4e8c: hi", zoe, kenji);
+    }
+
+    @Test
+    void malformedPercentEncodingIsRefusedWith400() {
+        startServer();
+        refusal("room=lob%zzby&user=Alice").assertRefusedWith(400);
+        refusal("room=lobby&user=Ali%").assertRefusedWith(400);
     }
 
     @Test

@@ -47,8 +47,10 @@ public abstract class LimitsContract extends ContractSupport {
         ChatClient bob = join("Bob");
         alice.awaitFrameEquals("Bob joined the room");
 
-        // 600 characters, 1200 bytes.
-        bob.send("\u00e9".repeat(600));
+        // 512 two-byte characters are exactly the limit; 513 are over it.
+        String largest = "\u00e9".repeat(MAX_MESSAGE_BYTES / 2);
+        sendAndExpectEverywhere(bob, largest, "Bob: " + largest, alice, bob);
+        bob.send("\u00e9".repeat(MAX_MESSAGE_BYTES / 2 + 1));
 
         assertCloseCode(1009, bob.awaitClose(), "Bob");
         alice.awaitFrameEquals("Bob left the room");

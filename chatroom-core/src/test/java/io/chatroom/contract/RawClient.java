@@ -65,6 +65,7 @@ public final class RawClient implements AutoCloseable {
     public static final class Options {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private int receiveBufferSize;
+        private String requestTarget;
 
         /** No extra headers, the system's receive buffer. */
         public static Options defaults() {
@@ -83,6 +84,15 @@ public final class RawClient implements AutoCloseable {
         /** Sets {@code SO_RCVBUF} before connecting, so that a client that does not read stalls the server soon. */
         public Options receiveBufferSize(int bytes) {
             receiveBufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sends this request target (path and query) as is, instead of the URI's: for a
+         * malformed query that {@link URI} would not even parse.
+         */
+        public Options requestTarget(String target) {
+            requestTarget = target;
             return this;
         }
     }
@@ -287,7 +297,8 @@ public final class RawClient implements AutoCloseable {
         closeQuietly(socket);
     }
 
-    private static CloseStatus closeStatusOf(RawFrame frame) {
+    /** The code and reason of a close frame. */
+    static CloseStatus closeStatusOf(RawFrame frame) {
         byte[] p = frame.payload;
         if (p.length < 2) {
             return new CloseStatus(1005, "");
@@ -342,10 +353,10 @@ public final class RawClient implements AutoCloseable {
             headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
             headers.put(name, value);
         });
+        String target = options.requestTarget != null ? options.requestTarget
+                : uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         StringBuilder request = new StringBuilder()
-                .append("GET ").append(uri.getRawPath())
-                .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
-                .append(" HTTP/1.1\r\n");
+                .append("GET ").append(target).append(" HTTP/1.1\r\n");
         headers.forEach((name, value) -> {
             if (value != null) {
                 request.append(name).append(": ").append(value).append("\r\n");

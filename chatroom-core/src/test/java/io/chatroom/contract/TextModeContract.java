@@ -72,6 +72,7 @@ public abstract class TextModeContract extends ContractSupport {
     void joinLineGoesToEveryMemberAndToTheJoinerItself() {
         startServer();
         ChatClient alice = connect(ROOM, "Alice");
+        assertEquals("", alice.subprotocol(), "no subprotocol offered, none selected: text mode");
         alice.awaitFrameEquals("Alice joined the room");
         ChatClient bob = connect(ROOM, "Bob");
         bob.awaitFrameEquals("Bob joined the room");

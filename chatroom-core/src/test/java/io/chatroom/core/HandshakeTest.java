@@ -26,7 +26,7 @@ class HandshakeTest {
         "user=Alice", "room=&user=Alice", "room=a%2Fb&user=Alice", "room=rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr&user=Alice",
         "room=general", "room=general&user=", "room=general&user=%20Alice", "room=general&user=Alice%20",
         "room=general&user=a%3Ab", "room=general&user=a%07b", "room=general&user=uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        "room=general&user=Alice&since=!!", "room=general&user=Alice&since=%", "room=general&user=Alice&since=12"
+        "room=general&user=Alice&since=!!", "room=general&user=Error", "room=general&user=members", "room=general&user=Alice&since=%", "room=general&user=Alice&since=12"
     })
     void badParametersAreRefusedWith400AndAOneLineReason(String query) {
         Admission admission = h.admit(query);
