@@ -318,6 +318,14 @@ final class ChatConnection implements ClientConnection {
                     "slow consumer: send queue full (" + (frames - 1) + " frames, " + (bytes - size) + " bytes queued)");
             return false;
         }
+        if (item instanceof Frame frame && greeted && queue.isEmpty() && writing.compareAndSet(false, true)) {
+            // Nothing queued and nothing in flight: write at once, without a queue node.
+            if (queue.isEmpty()) {
+                startWrite(frame, size);
+                return true;
+            }
+            writing.set(false);
+        }
         queue.offer(item);
         drain();
         return true;
@@ -373,18 +381,21 @@ final class ChatConnection implements ClientConnection {
                 terminate(close.reason, close.code, close.text);
                 return;
             }
-            Frame frame;
             if (item instanceof EphemeralSlot slot) {
-                frame = ephemeral.remove(slot.key);
-                inFlightBytes = slot.accountedBytes;
+                startWrite(ephemeral.remove(slot.key), slot.accountedBytes);
             } else {
-                frame = (Frame) item;
-                inFlightBytes = frame.byteLength();
+                Frame frame = (Frame) item;
+                startWrite(frame, frame.byteLength());
             }
-            writeStarted = clock.nanoTime();
-            sink.send(frame, onWritten);
             return;
         }
+    }
+
+    /** Called by the holder of {@link #writing}. */
+    private void startWrite(Frame frame, int accountedBytes) {
+        inFlightBytes = accountedBytes;
+        writeStarted = clock.nanoTime();
+        sink.send(frame, onWritten);
     }
 
     private void written() {
