@@ -41,6 +41,9 @@ public interface Hub {
     /** The number of open connections. */
     int connectionCount();
 
+    /** What the hub has done so far: connections, rooms, messages, deliveries, evictions, refusals. */
+    HubMetrics metrics();
+
     /** Whether {@link #shutdown} has been called. */
     boolean isShuttingDown();
 

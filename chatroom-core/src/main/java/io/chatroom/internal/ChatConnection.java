@@ -2,6 +2,7 @@ package io.chatroom.internal;
 
 import io.chatroom.ClientConnection;
 import io.chatroom.ClientSink;
+import io.chatroom.EvictionCause;
 import io.chatroom.CloseCode;
 import io.chatroom.Frame;
 import io.chatroom.LeaveReason;
@@ -163,6 +164,7 @@ final class ChatConnection implements ClientConnection {
 
     @Override
     public void onText(String text) {
+        hub.counters().messagesIn.increment();
         long now = clock.nanoTime();
         lastInbound = now;
         if (isEnding()) {
@@ -170,7 +172,7 @@ final class ChatConnection implements ClientConnection {
         }
         int size = text.length() * 3L <= maxMessageBytes ? text.length() : utf8Length(text);
         if (size > maxMessageBytes) {
-            terminate(LeaveReason.EVICTED, CloseCode.MESSAGE_TOO_BIG,
+            terminate(EvictionCause.TOO_BIG, LeaveReason.EVICTED, CloseCode.MESSAGE_TOO_BIG,
                     "message too big: " + size + " bytes, limit " + maxMessageBytes);
             return;
         }
@@ -196,7 +198,7 @@ final class ChatConnection implements ClientConnection {
     @Override
     public void onBinary() {
         lastInbound = clock.nanoTime();
-        terminate(LeaveReason.EVICTED, CloseCode.UNSUPPORTED_DATA, "binary frames are not accepted");
+        terminate(EvictionCause.BINARY, LeaveReason.EVICTED, CloseCode.UNSUPPORTED_DATA, "binary frames are not accepted");
     }
 
     @Override
@@ -211,6 +213,9 @@ final class ChatConnection implements ClientConnection {
         if (isProtocolViolation(code)) {
             // The transport itself closed it for a bad frame (too big, invalid UTF-8, ...).
             if (end(LeaveReason.EVICTED, "closed by the transport: " + detail)) {
+                hub.counters().evicted(code == CloseCode.MESSAGE_TOO_BIG.code() ? EvictionCause.TOO_BIG
+                        : code == CloseCode.BAD_PAYLOAD.code() ? EvictionCause.BAD_UTF8
+                        : code == CloseCode.UNSUPPORTED_DATA.code() ? EvictionCause.BINARY : EvictionCause.PROTOCOL_ERROR);
                 hub.listener().evicted(roomName, user, code, detail);
             }
         } else {
@@ -290,7 +295,8 @@ final class ChatConnection implements ClientConnection {
         expiry.cancel();
         if (expiresAt != null) {
             long delay = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(expiresAt.toEpochMilli() - clock.epochMillis());
-            expiry = clock.schedule(() -> terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "token expired"),
+            expiry = clock.schedule(() -> terminate(EvictionCause.TOKEN_EXPIRED, LeaveReason.EVICTED,
+                    CloseCode.POLICY_VIOLATION, "token expired"),
                     delay);
         }
     }
@@ -314,10 +320,12 @@ final class ChatConnection implements ClientConnection {
         if (frames > maxFrames || bytes + sink.bufferedBytes() > maxBytes) {
             queuedFrames.decrementAndGet();
             queuedBytes.addAndGet(-size);
-            terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
+            terminate(EvictionCause.SLOW_CONSUMER, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
                     "slow consumer: send queue full (" + (frames - 1) + " frames, " + (bytes - size) + " bytes queued)");
             return false;
         }
+        hub.counters().messagesOut.increment();
+        hub.counters().queueDepth(frames);
         if (item instanceof Frame frame && greeted && queue.isEmpty() && writing.compareAndSet(false, true)) {
             // Nothing queued and nothing in flight: write at once, without a queue node.
             if (queue.isEmpty()) {
@@ -360,6 +368,7 @@ final class ChatConnection implements ClientConnection {
 
     /** Called once by the room: puts the greeting ahead of anything queued and starts writing. */
     void greet(List<Frame> greeting) {
+        hub.counters().messagesOut.add(greeting.size());
         for (int i = greeting.size() - 1; i >= 0; i--) {
             Frame frame = greeting.get(i);
             queuedFrames.incrementAndGet();
@@ -378,7 +387,7 @@ final class ChatConnection implements ClientConnection {
                 continue;
             }
             if (item instanceof CloseRequest close) {
-                terminate(close.reason, close.code, close.text);
+                terminate(null, close.reason, close.code, close.text);
                 return;
             }
             if (item instanceof EphemeralSlot slot) {
@@ -399,6 +408,7 @@ final class ChatConnection implements ClientConnection {
     }
 
     private void written() {
+        hub.counters().deliveries.increment();
         queuedFrames.decrementAndGet();
         queuedBytes.addAndGet(-inFlightBytes);
         writeStarted = IDLE;
@@ -423,14 +433,14 @@ final class ChatConnection implements ClientConnection {
         long now = clock.nanoTime();
         long silentFor = now - lastInbound;
         if (silentFor >= pongWait) {
-            terminate(LeaveReason.TIMEOUT, CloseCode.GOING_AWAY, "ping timeout",
+            terminate(EvictionCause.PING_TIMEOUT, LeaveReason.TIMEOUT, CloseCode.GOING_AWAY, "ping timeout",
                     "ping timeout: nothing received for " + millis(silentFor) + " ms, limit " + millis(pongWait)
                             + " ms (" + pongs + " pings answered)");
             return;
         }
         long started = writeStarted;
         if (started != IDLE && now - started >= writeWait) {
-            terminate(LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
+            terminate(EvictionCause.WRITE_TIMEOUT, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
                     "write timeout: one write took over " + millis(writeWait) + " ms");
             return;
         }
@@ -447,16 +457,17 @@ final class ChatConnection implements ClientConnection {
 
     // ---- ending ----------------------------------------------------------------------------
 
-    void terminate(LeaveReason reason, CloseCode code, String detail) {
-        terminate(reason, code, detail, detail);
+    void terminate(EvictionCause cause, LeaveReason reason, CloseCode code, String detail) {
+        terminate(cause, reason, code, detail, detail);
     }
 
     /** The server closes the connection: leaves the room now, then closes and, failing that, aborts. */
-    private void terminate(LeaveReason reason, CloseCode code, String closeReason, String detail) {
+    private void terminate(EvictionCause cause, LeaveReason reason, CloseCode code, String closeReason, String detail) {
         if (!end(reason, detail)) {
             return;
         }
-        if (reason != LeaveReason.SHUTDOWN) {
+        if (cause != null) {
+            hub.counters().evicted(cause);
             hub.listener().evicted(roomName, user, code.code(), detail);
         }
         sink.close(code.code(), truncate(closeReason));

@@ -9,6 +9,7 @@ import io.chatroom.Frame;
 import io.chatroom.HandshakeRequest;
 import io.chatroom.Hub;
 import io.chatroom.HubListener;
+import io.chatroom.HubMetrics;
 import io.chatroom.LeaveReason;
 import io.chatroom.Room;
 import io.chatroom.WireFormat;
@@ -64,6 +65,7 @@ public final class HubCore implements Hub {
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final AtomicBoolean finishing = new AtomicBoolean();
+    private final Metrics metrics = new Metrics();
 
     public HubCore(ChatSettings settings) {
         this.settings = settings;
@@ -115,6 +117,15 @@ public final class HubCore implements Hub {
 
     HubListener listener() {
         return listener;
+    }
+
+    Metrics counters() {
+        return metrics;
+    }
+
+    @Override
+    public HubMetrics metrics() {
+        return metrics.snapshot(connections.size(), rooms.size());
     }
 
     @Override
@@ -196,6 +207,7 @@ public final class HubCore implements Hub {
     }
 
     private Admission.Refused refuse(HandshakeRequest request, int status, String reason) {
+        metrics.refused(status);
         listener.refused(request, status, reason);
         return new Admission.Refused(status, reason);
     }
