@@ -56,7 +56,7 @@ public final class HubCore implements Hub {
     private final Map<String, Set<ChatConnection>> usersOnline = new ConcurrentHashMap<>();
     private final Set<ChatConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
-    private final Map<String, AtomicInteger> admittedPerAddress = new ConcurrentHashMap<>();
+    private final Map<String, Integer> admittedPerAddress = new ConcurrentHashMap<>();
     private final AtomicLong privateIds = new AtomicLong();
     private final String privateIdPrefix;
     /** Senders waiting for their own echo of a private message they gave a {@code ref}, by id. */
@@ -223,9 +223,13 @@ public final class HubCore implements Hub {
         }
         int perAddress = settings.maxConnectionsPerAddress();
         if (perAddress > 0) {
-            AtomicInteger count = admittedPerAddress.computeIfAbsent(address, a -> new AtomicInteger());
-            if (count.incrementAndGet() > perAddress) {
-                count.decrementAndGet();
+            boolean[] full = new boolean[1];
+            admittedPerAddress.compute(address, (a, count) -> {
+                int n = count == null ? 0 : count;
+                full[0] = n >= perAddress;
+                return full[0] ? count : Integer.valueOf(n + 1);
+            });
+            if (full[0]) {
                 admitted.decrementAndGet();
                 return "too many connections from " + address + ": limit " + perAddress;
             }
@@ -236,7 +240,7 @@ public final class HubCore implements Hub {
     private void unreserve(String address) {
         admitted.decrementAndGet();
         if (settings.maxConnectionsPerAddress() > 0) {
-            admittedPerAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+            admittedPerAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : Integer.valueOf(count - 1));
         }
     }
 
@@ -246,7 +250,11 @@ public final class HubCore implements Hub {
         ChatConnection connection = new ChatConnection(this, sink, accepted.room, accepted.user, accepted.format,
                 accepted.remoteAddress, accepted.since);
         connections.add(connection);
-        usersOnline.computeIfAbsent(accepted.user, u -> ConcurrentHashMap.newKeySet()).add(connection);
+        usersOnline.compute(accepted.user, (u, set) -> {
+            Set<ChatConnection> connectionsOfUser = set != null ? set : ConcurrentHashMap.newKeySet();
+            connectionsOfUser.add(connection);
+            return connectionsOfUser;
+        });
         RoomActor room = rooms.compute(accepted.room, (name, existing) -> {
             RoomActor r = existing != null ? existing : new RoomActor(this, name);
             r.bound++;
