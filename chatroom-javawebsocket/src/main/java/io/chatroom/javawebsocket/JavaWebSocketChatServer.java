@@ -1,11 +1,10 @@
 package io.chatroom.javawebsocket;
 
+import io.chatroom.GracefulStop;
 import io.chatroom.Hub;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocket;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.server.WebSocketServer;
@@ -28,7 +27,7 @@ public final class JavaWebSocketChatServer implements AutoCloseable {
     private final String host;
     private final String path;
     private final int port;
-    private final AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
+    private final GracefulStop stop;
     /** Guarded by {@code this}. */
     private boolean stopped;
 
@@ -38,6 +37,7 @@ public final class JavaWebSocketChatServer implements AutoCloseable {
         this.host = host;
         this.path = path;
         this.port = server.getPort();
+        this.stop = new GracefulStop(hub, this::close, "chatroom-jws-stop");
     }
 
     /**
@@ -46,7 +46,7 @@ public final class JavaWebSocketChatServer implements AutoCloseable {
      * {@code ::}) shows as {@code localhost}.
      */
     public URI endpoint() {
-        return URI.create((server.isTls() ? "wss" : "ws") + "://" + uriHost(host) + ":" + port() + path);
+        return GracefulStop.endpoint(server.isTls() ? "wss" : "ws", host, port, path);
     }
 
     /** The port the server listens on: the one asked for, or the one chosen for port 0. */
@@ -70,30 +70,7 @@ public final class JavaWebSocketChatServer implements AutoCloseable {
      * exceptionally if the hub's shutdown failed.
      */
     public CompletableFuture<Void> shutdown(Duration drain) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!shutdown.compareAndSet(null, done)) {
-            return shutdown.get();
-        }
-        hub.shutdown(drain).whenComplete((ignored, hubFailure) -> {
-            // Stopping waits for the library's threads: not on the hub's thread.
-            Thread stopper = new Thread(() -> {
-                try {
-                    close();
-                    if (hubFailure != null) {
-                        done.completeExceptionally(hubFailure);
-                    } else {
-                        done.complete(null);
-                    }
-                } catch (RuntimeException e) {
-                    if (hubFailure != null) {
-                        e.addSuppressed(hubFailure);
-                    }
-                    done.completeExceptionally(e);
-                }
-            }, "chatroom-jws-stop");
-            stopper.start();
-        });
-        return done;
+        return stop.shutdown(drain);
     }
 
     /**
@@ -146,17 +123,6 @@ public final class JavaWebSocketChatServer implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String uriHost(String host) {
-        String h = host.trim();
-        if (h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
-            return "localhost";
-        }
-        if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
-            return "[" + h + "]";
-        }
-        return h.toLowerCase(Locale.ROOT);
     }
 
     @Override

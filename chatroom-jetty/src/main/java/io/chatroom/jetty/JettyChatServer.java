@@ -1,11 +1,10 @@
 package io.chatroom.jetty;
 
+import io.chatroom.GracefulStop;
 import io.chatroom.Hub;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +21,14 @@ public final class JettyChatServer implements AutoCloseable {
     private final Hub hub;
     private final int port;
     private final URI endpoint;
-    private final AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
+    private final GracefulStop stop;
 
     JettyChatServer(Server server, Hub hub, String host, int port, String path) {
         this.server = server;
         this.hub = hub;
         this.port = port;
-        this.endpoint = URI.create("ws://" + uriHost(host) + ":" + port + path);
+        this.endpoint = GracefulStop.endpoint("ws", host, port, path);
+        this.stop = new GracefulStop(hub, this::stopJetty, "chatroom-jetty-stop");
     }
 
     /**
@@ -60,30 +60,7 @@ public final class JettyChatServer implements AutoCloseable {
      * the hub's shutdown or Jetty's stop failed.
      */
     public CompletableFuture<Void> shutdown(Duration drain) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!shutdown.compareAndSet(null, done)) {
-            return shutdown.get();
-        }
-        hub.shutdown(drain).whenComplete((ignored, hubFailure) -> {
-            // Stopping Jetty blocks until its threads end: not on the hub's thread.
-            Thread stopper = new Thread(() -> {
-                try {
-                    stopJetty();
-                    if (hubFailure != null) {
-                        done.completeExceptionally(hubFailure);
-                    } else {
-                        done.complete(null);
-                    }
-                } catch (RuntimeException e) {
-                    if (hubFailure != null) {
-                        e.addSuppressed(hubFailure);
-                    }
-                    done.completeExceptionally(e);
-                }
-            }, "chatroom-jetty-stop");
-            stopper.start();
-        });
-        return done;
+        return stop.shutdown(drain);
     }
 
     /**
@@ -105,17 +82,6 @@ public final class JettyChatServer implements AutoCloseable {
             throw new IllegalStateException("Jetty did not stop cleanly: " + e, e);
         }
         LOG.debug("Jetty on port {} stopped", port);
-    }
-
-    private static String uriHost(String host) {
-        String h = host.trim();
-        if (h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
-            return "localhost";
-        }
-        if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
-            return "[" + h + "]";
-        }
-        return h.toLowerCase(Locale.ROOT);
     }
 
     @Override

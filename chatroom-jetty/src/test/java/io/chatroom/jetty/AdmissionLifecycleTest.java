@@ -175,6 +175,11 @@ class AdmissionLifecycleTest {
         }
 
         @Override
+        public io.chatroom.HubMetrics metrics() {
+            return delegate.metrics();
+        }
+
+        @Override
         public int connectionCount() {
             return delegate.connectionCount();
         }
