@@ -49,11 +49,8 @@ public final class ChatServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
 
     /** The transports this build can run; adding one is one class and one entry here. */
-    static final List<Transport> TRANSPORTS = List.of(new JettyTransport());
-
-    /** Transports that {@code --transport} names but whose adapter is not released yet. */
-    static final Map<String, String> PLANNED_TRANSPORTS = Map.of(
-            "java-websocket", "the Java-WebSocket adapter arrives in a later release");
+    static final List<Transport> TRANSPORTS = List.of(
+            new JettyTransport(), new JavaWebSocketTransport(), new NettyTransport());
 
     static final String DEFAULT_TRANSPORT = "jetty";
     static final String DEFAULT_HOST = "0.0.0.0";
@@ -65,7 +62,7 @@ public final class ChatServer implements Callable<Integer> {
     /** Exit status when the server cannot start. */
     static final int EXIT_FAILURE = 1;
 
-    /** Time Jetty gets to stop after the drain, before the shutdown hook gives up. */
+    /** Time the transport gets to stop after the drain, before the shutdown hook gives up. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     /** Settings record components as the flags that set them, for validation messages. */
@@ -87,7 +84,8 @@ public final class ChatServer implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--transport", paramLabel = "NAME",
-            description = "WebSocket library: jetty or java-websocket (not available yet). Default: ${DEFAULT-VALUE}")
+            description = "WebSocket library: jetty, java-websocket or netty (the worked example of writing "
+                    + "your own transport). Default: ${DEFAULT-VALUE}")
     private String transport;
 
     @Option(names = "--host", paramLabel = "ADDRESS",
@@ -249,14 +247,8 @@ public final class ChatServer implements Callable<Integer> {
                 return t;
             }
         }
-        String planned = PLANNED_TRANSPORTS.get(name);
-        if (planned != null) {
-            throw new ParameterException(spec.commandLine(), "--transport " + name + " is not available yet: "
-                    + planned + "; use --transport " + DEFAULT_TRANSPORT);
-        }
         List<String> names = new ArrayList<>();
         TRANSPORTS.forEach(t -> names.add(t.name()));
-        names.addAll(PLANNED_TRANSPORTS.keySet());
         throw new ParameterException(spec.commandLine(), "--transport: unknown transport '" + name
                 + "'; choose one of " + String.join(", ", names));
     }

@@ -77,9 +77,16 @@ class ChatServerCommandLineTest {
     }
 
     @Test
-    void javaWebSocketTransportIsNotAvailableYetAndExits2() {
-        assertEquals(2, run("--transport", "java-websocket"));
-        assertTrue(err.toString().contains("not available yet"), err::toString);
+    void unknownTransportNamesTheChoicesAndExits2() {
+        assertEquals(2, run("--transport", "tomcat"));
+        assertTrue(err.toString().contains("'tomcat'") && err.toString().contains("jetty, java-websocket, netty"),
+                err::toString);
+    }
+
+    @Test
+    void everyTransportHasADistinctName() {
+        assertEquals(List.of("jetty", "java-websocket", "netty"),
+                ChatServer.TRANSPORTS.stream().map(Transport::name).toList());
     }
 
     @Test

@@ -1,0 +1,34 @@
+package io.chatroom.examples;
+
+import io.chatroom.Hub;
+import io.chatroom.javawebsocket.JavaWebSocketChat;
+import io.chatroom.javawebsocket.JavaWebSocketChatServer;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code --transport java-websocket}: the hub on Java-WebSocket, through {@link JavaWebSocketChat}. */
+final class JavaWebSocketTransport implements Transport {
+
+    @Override
+    public String name() {
+        return "java-websocket";
+    }
+
+    @Override
+    public Running start(Hub hub, String host, int port, String path) throws IOException {
+        JavaWebSocketChatServer server = JavaWebSocketChat.start(hub, host, port, path);
+        return new Running() {
+            @Override
+            public URI endpoint() {
+                return server.endpoint();
+            }
+
+            @Override
+            public CompletableFuture<Void> shutdown(Duration drain) {
+                return server.shutdown(drain);
+            }
+        };
+    }
+}
