@@ -55,6 +55,8 @@ public final class ChatServer implements Callable<Integer> {
     static final String DEFAULT_TRANSPORT = "jetty";
     static final String DEFAULT_HOST = "0.0.0.0";
     static final int DEFAULT_PORT = 8080;
+    /** The Prometheus endpoint's port: the port commonly used by Prometheus exporters. */
+    static final int DEFAULT_METRICS_PORT = 9464;
     static final String DEFAULT_PATH = "/ws";
 
     /** Exit status for a bad flag or value. */
@@ -156,6 +158,11 @@ public final class ChatServer implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}")
     private int maxConnectionsPerIp;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Port of the Prometheus endpoint http://HOST:PORT/metrics; 0 for any free port, -1 for none. "
+                    + "Default: ${DEFAULT-VALUE}")
+    private int metricsPort;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -208,8 +215,13 @@ public final class ChatServer implements Callable<Integer> {
             hub.shutdown(Duration.ZERO);
             return EXIT_FAILURE;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, settings.drainTimeout()),
-                "chatroom-shutdown"));
+        MetricsEndpoint metrics = startMetrics(hub);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop(running, settings.drainTimeout());
+            if (metrics != null) {
+                metrics.close();
+            }
+        }, "chatroom-shutdown"));
         LOG.info("Serving with {} on {}:{}{} (ping every {}, pong wait {}, max message {} bytes, history {})",
                 chosen.name(), host, port, path, Durations.format(settings.pingPeriod()),
                 Durations.format(settings.pongWait()), settings.maxMessageBytes(), settings.historySize());
@@ -220,6 +232,21 @@ public final class ChatServer implements Callable<Integer> {
             // the shutdown hook logged it
         }
         return 0;
+    }
+
+    /** The metrics endpoint, or null when it is off or its port is taken (chat goes on without it). */
+    private MetricsEndpoint startMetrics(Hub hub) {
+        if (metricsPort < 0) {
+            return null;
+        }
+        try {
+            MetricsEndpoint metrics = MetricsEndpoint.start(hub, host, metricsPort);
+            LOG.info("Metrics in Prometheus format: {}", metrics.uri());
+            return metrics;
+        } catch (IOException e) {
+            LOG.warn("No metrics endpoint: could not listen on {}:{}: {}", host, metricsPort, e.getMessage());
+            return null;
+        }
     }
 
     /** Runs in the shutdown hook: drain, close with 1001, stop the server. */
@@ -342,6 +369,7 @@ public final class ChatServer implements Callable<Integer> {
                 case "--rate-per-second" -> number(ChatSettings.DEFAULT_RATE_PER_SECOND);
                 case "--history" -> String.valueOf(ChatSettings.DEFAULT_HISTORY_SIZE);
                 case "--max-connections", "--max-connections-per-ip" -> String.valueOf(ChatSettings.UNLIMITED);
+                case "--metrics-port" -> String.valueOf(DEFAULT_METRICS_PORT);
                 default -> null;
             };
         }
