@@ -335,7 +335,7 @@ public final class HubCore implements Hub {
         if (event instanceof BrokerEvent.RoomMessage m) {
             RoomActor room = rooms.get(m.message().room());
             if (room != null) {
-                room.post(() -> room.deliver(m.message()));
+                room.runOrPost(() -> room.deliver(m.message()));
             }
         } else if (event instanceof BrokerEvent.Private p) {
             deliverPrivate(p);

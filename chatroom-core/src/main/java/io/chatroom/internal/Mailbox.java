@@ -21,6 +21,8 @@ final class Mailbox implements Runnable {
     private final Executor pool;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The thread draining the mailbox now, or null. */
+    private volatile Thread runner;
 
     Mailbox(String name, Executor pool) {
         this.name = name;
@@ -30,6 +32,15 @@ final class Mailbox implements Runnable {
     void post(Runnable task) {
         tasks.offer(task);
         schedule();
+    }
+
+    /** Runs the task at once when called from this mailbox's own running task, else posts it. */
+    void runOrPost(Runnable task) {
+        if (runner == Thread.currentThread()) {
+            task.run();
+        } else {
+            post(task);
+        }
     }
 
     private void schedule() {
@@ -45,6 +56,7 @@ final class Mailbox implements Runnable {
 
     @Override
     public void run() {
+        runner = Thread.currentThread();
         for (int i = 0; i < TURN; i++) {
             Runnable task = tasks.poll();
             if (task == null) {
@@ -56,6 +68,7 @@ final class Mailbox implements Runnable {
                 LOG.error("Task in {} failed; the room goes on", name, e);
             }
         }
+        runner = null;
         scheduled.set(false);
         if (!tasks.isEmpty()) {
             schedule();

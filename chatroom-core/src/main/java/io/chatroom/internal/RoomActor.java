@@ -70,6 +70,15 @@ final class RoomActor implements Room {
         mailbox.post(task);
     }
 
+    /**
+     * Runs the task now when called by this room's own task (a local broker delivering what
+     * the room just published, so that it reaches members before the room's next task),
+     * else posts it.
+     */
+    void runOrPost(Runnable task) {
+        mailbox.runOrPost(task);
+    }
+
     // ---- membership ------------------------------------------------------------------------
 
     void join(ChatConnection connection) {

@@ -26,6 +26,21 @@ class TextModeTest {
     }
 
     @Test
+    void aSendersMessageArrivesBeforeTheAnswerToItsNextCommand() {
+        java.util.ArrayDeque<Runnable> roomTasks = new java.util.ArrayDeque<>();
+        Harness deferred = new Harness(b -> b.executor(roomTasks::add));
+        Client alice = deferred.connect("general", "Alice");
+
+        alice.send("hello");
+        alice.send("/who");
+        while (!roomTasks.isEmpty()) {
+            roomTasks.poll().run();
+        }
+
+        assertEquals(List.of("Alice joined the room", "Alice: hello", "Members: Alice"), alice.received());
+    }
+
+    @Test
     void aBroadcastIsEncodedOnceAndTheSameFrameGoesToEveryMember() {
         Client alice = h.connect("general", "Alice");
         Client bob = h.connect("general", "Bob");

@@ -8,7 +8,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code --transport jetty}: the hub on Jetty 12 WebSocket, through {@link JettyChat}. */
+/**
+ * {@code --transport jetty}: the hub on Jetty 12 WebSocket, through {@link JettyChat}, with
+ * the browser chat page at {@code /}.
+ */
 final class JettyTransport implements Transport {
 
     @Override
@@ -18,7 +21,7 @@ final class JettyTransport implements Transport {
 
     @Override
     public Running start(Hub hub, String host, int port, String path) throws IOException {
-        JettyChatServer server = JettyChat.start(hub, host, port, path);
+        JettyChatServer server = JettyChat.start(hub, host, port, path, new ChatPage());
         return new Running() {
             @Override
             public URI endpoint() {

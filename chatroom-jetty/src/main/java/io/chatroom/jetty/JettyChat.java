@@ -3,6 +3,7 @@ package io.chatroom.jetty;
 import io.chatroom.Hub;
 import java.io.IOException;
 import java.util.Objects;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -76,6 +77,18 @@ public final class JettyChat {
      * @throws IOException when the server cannot bind or start; nothing is left running then
      */
     public static JettyChatServer start(Hub hub, String host, int port, String path) throws IOException {
+        return start(hub, host, port, path, null);
+    }
+
+    /**
+     * Like {@link #start(Hub, String, int, String)}, with every request that is not a
+     * WebSocket upgrade to {@code path} handed to {@code fallback}, such as a page with the
+     * chat client served from the same origin.
+     *
+     * @param fallback the handler for other requests, or {@code null} for Jetty's 404
+     */
+    public static JettyChatServer start(Hub hub, String host, int port, String path, Handler fallback)
+            throws IOException {
         Objects.requireNonNull(hub, "hub");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65_535) {
@@ -92,7 +105,9 @@ public final class JettyChat {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(upgradeHandler(server, hub, path));
+        WebSocketUpgradeHandler chat = upgradeHandler(server, hub, path);
+        chat.setHandler(fallback);
+        server.setHandler(chat);
         try {
             server.start();
         } catch (Exception e) {
