@@ -68,8 +68,12 @@ final class ChatConnection implements ClientConnection {
      * when a private message or an error was queued before the room saw the join.
      */
     private volatile boolean greeted;
-    /** The newest pending frame per ephemeral key (typing, presence); JSON connections only. */
-    private final ConcurrentHashMap<String, Frame> ephemeral;
+    /**
+     * The newest pending frame per ephemeral key (typing, presence); JSON connections only,
+     * created on first use by the room's executor (the only caller of {@link #offerEphemeral})
+     * and published to writers through the queue.
+     */
+    private volatile ConcurrentHashMap<String, Frame> ephemeral;
     private volatile Clock.Cancellable expiry = () -> { };
     private final AtomicInteger queuedFrames = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -110,7 +114,6 @@ final class ChatConnection implements ClientConnection {
         this.format = format;
         this.remoteAddress = remoteAddress;
         this.since = since;
-        this.ephemeral = format == WireFormat.JSON ? new ConcurrentHashMap<>() : null;
         var s = hub.settings();
         this.maxTextLength = s.maxTextLength();
         this.maxFrames = s.sendQueueFrames();
@@ -344,9 +347,14 @@ final class ChatConnection implements ClientConnection {
      * one still queued instead of taking another place in the queue.
      */
     void offerEphemeral(String key, Frame frame) {
-        if (ephemeral == null) {
+        if (format != WireFormat.JSON) {
             offer(frame);
             return;
+        }
+        ConcurrentHashMap<String, Frame> ephemeral = this.ephemeral;
+        if (ephemeral == null) {
+            ephemeral = new ConcurrentHashMap<>(4);
+            this.ephemeral = ephemeral;
         }
         if (closeQueued || isEnding()) {
             return;

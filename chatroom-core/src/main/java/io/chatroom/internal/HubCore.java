@@ -53,7 +53,8 @@ public final class HubCore implements Hub {
     private final HubListener listener;
 
     private final Map<String, RoomActor> rooms = new ConcurrentHashMap<>();
-    private final Map<String, Set<ChatConnection>> usersOnline = new ConcurrentHashMap<>();
+    /** Every connection of each user, hub-wide; arrays replaced whole (copy on write) inside {@code compute}. */
+    private final Map<String, ChatConnection[]> usersOnline = new ConcurrentHashMap<>();
     private final Set<ChatConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final Map<String, Integer> admittedPerAddress = new ConcurrentHashMap<>();
@@ -250,11 +251,7 @@ public final class HubCore implements Hub {
         ChatConnection connection = new ChatConnection(this, sink, accepted.room, accepted.user, accepted.format,
                 accepted.remoteAddress, accepted.since);
         connections.add(connection);
-        usersOnline.compute(accepted.user, (u, set) -> {
-            Set<ChatConnection> connectionsOfUser = set != null ? set : ConcurrentHashMap.newKeySet();
-            connectionsOfUser.add(connection);
-            return connectionsOfUser;
-        });
+        usersOnline.compute(accepted.user, (u, all) -> append(all, connection));
         RoomActor room = rooms.compute(accepted.room, (name, existing) -> {
             RoomActor r = existing != null ? existing : new RoomActor(this, name);
             r.bound++;
@@ -271,6 +268,32 @@ public final class HubCore implements Hub {
         return connection;
     }
 
+    private static final ChatConnection[] NONE = new ChatConnection[0];
+
+    private static ChatConnection[] append(ChatConnection[] all, ChatConnection connection) {
+        if (all == null) {
+            return new ChatConnection[] {connection};
+        }
+        ChatConnection[] more = java.util.Arrays.copyOf(all, all.length + 1);
+        more[all.length] = connection;
+        return more;
+    }
+
+    /** The array without {@code connection}, or null (no entry) when none is left. */
+    private static ChatConnection[] remove(ChatConnection[] all, ChatConnection connection) {
+        int at = java.util.Arrays.asList(all).indexOf(connection);
+        if (at < 0) {
+            return all;
+        }
+        if (all.length == 1) {
+            return null;
+        }
+        ChatConnection[] fewer = new ChatConnection[all.length - 1];
+        System.arraycopy(all, 0, fewer, 0, at);
+        System.arraycopy(all, at + 1, fewer, at, all.length - at - 1);
+        return fewer;
+    }
+
     /** Called by a room when a bound connection's leave was processed; releases an empty room. */
     void unbind(RoomActor room) {
         rooms.computeIfPresent(room.name(), (name, current) -> {
@@ -284,10 +307,7 @@ public final class HubCore implements Hub {
     /** Called once per connection when its transport is gone. */
     void release(ChatConnection connection) {
         connections.remove(connection);
-        usersOnline.computeIfPresent(connection.user(), (u, set) -> {
-            set.remove(connection);
-            return set.isEmpty() ? null : set;
-        });
+        usersOnline.computeIfPresent(connection.user(), (u, all) -> remove(all, connection));
         unreserve(connection.remoteAddress());
         if (shuttingDown.get() && connections.isEmpty()) {
             finishShutdown();
@@ -352,10 +372,10 @@ public final class HubCore implements Hub {
                 ? TextFormat.privateSent(p.to(), p.text())
                 : JsonFormat.privateMessage(p.id(), p.from(), p.to(), p.text(), p.ts(), null));
         PendingRef origin = privateRefs.remove(p.id());
-        for (ChatConnection c : usersOnline.getOrDefault(p.to(), Set.of())) {
+        for (ChatConnection c : usersOnline.getOrDefault(p.to(), NONE)) {
             c.offer(received.frame(c.format()));
         }
-        for (ChatConnection c : usersOnline.getOrDefault(p.from(), Set.of())) {
+        for (ChatConnection c : usersOnline.getOrDefault(p.from(), NONE)) {
             if (origin != null && origin.connection() == c && c.format() == WireFormat.JSON) {
                 c.offer(Frame.of(JsonFormat.privateMessage(p.id(), p.from(), p.to(), p.text(), p.ts(), origin.ref())));
             } else if (!p.from().equals(p.to()) || c.format() == WireFormat.TEXT) {
@@ -366,7 +386,7 @@ public final class HubCore implements Hub {
 
     private void deliverSignal(BrokerEvent.Signal s) {
         Frame frame = null;
-        for (ChatConnection c : usersOnline.getOrDefault(s.to(), Set.of())) {
+        for (ChatConnection c : usersOnline.getOrDefault(s.to(), NONE)) {
             if (c.format() == WireFormat.JSON) {
                 if (frame == null) {
                     frame = Frame.of(JsonFormat.signal(s.from(), s.to(), s.signal(), s.payload()));
