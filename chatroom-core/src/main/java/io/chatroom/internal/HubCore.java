@@ -416,8 +416,9 @@ public final class HubCore implements Hub {
         int batches = Math.min(CLOSE_BATCHES, open.size());
         for (int b = 0; b < batches; b++) {
             List<ChatConnection> batch = open.subList(b * open.size() / batches, (b + 1) * open.size() / batches);
-            Runnable close = () -> batch.forEach(c -> c.closeAfterFlush(LeaveReason.SHUTDOWN, CloseCode.GOING_AWAY,
-                    SHUTTING_DOWN));
+            // Through the room, so that a broadcast under way reaches every member before its close.
+            Runnable close = () -> batch.forEach(c -> c.roomActor().post(() -> c.closeAfterFlush(LeaveReason.SHUTDOWN,
+                    CloseCode.GOING_AWAY, SHUTTING_DOWN)));
             if (b == 0) {
                 close.run();
             } else {

@@ -3,112 +3,102 @@ package io.chatroom.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
- * A well-behaved chat client for the contract suite: the JDK's {@link WebSocket}, which
- * answers pings by itself. Whole text messages (parts joined until {@code last}) are kept
+ * A well-behaved chat client for the contract suite, on one WebSocket client library (see
+ * {@link ClientLibrary}): it answers pings (every library does by itself), reads everything
+ * as soon as it arrives, and reports how the connection ended. Whole text messages are kept
  * in arrival order; the test takes them with the {@code await*} methods, each bounded by a
  * deadline that fails with what did arrive.
  *
- * <p>Thread-safe: the JDK delivers events on its own threads; the test thread awaits.
+ * <p>This class holds everything but the library: the received frames, the transcript and
+ * the end of the connection. A library's subclass opens the connection in its factory,
+ * reports what arrives with {@link #receivedText}, {@link #receivedBinary} and
+ * {@link #ended} (from the library's threads, one event at a time), and implements the
+ * {@code transmit*} methods, {@link #abortConnection()} and, if it starts threads of its own,
+ * {@link #release()}.
+ *
+ * <p>Thread-safe: the library delivers events on its own threads; the test thread awaits.
  */
-public final class ChatClient implements AutoCloseable {
+public abstract class ChatClient implements AutoCloseable {
 
     /** How long an {@code await*} waits before it fails: generous, for slow 2-core CI machines. */
     public static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    // One client for all test connections: the JDK's HttpClient (Java 17) cannot be closed,
-    // so one per connection would leave its selector thread behind until garbage collection.
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(DEADLINE)
-            .build();
-
     private final String name;
-    // Filled by the JDK's listener thread, drained by the test thread.
+    // Filled by the library's threads, drained by the test thread.
     private final BlockingDeque<Event> events = new LinkedBlockingDeque<>();
     // Every frame and event, for failure messages; guarded by itself.
     private final List<String> transcript = new ArrayList<>();
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-    private final WebSocket webSocket;
+    private final AtomicBoolean released = new AtomicBoolean();
 
-    private ChatClient(String name, URI uri, String subprotocol) {
-        this.name = name;
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(DEADLINE);
-        if (subprotocol != null) {
-            builder.subprotocols(subprotocol);
-        }
-        CompletableFuture<WebSocket> opening = builder.buildAsync(uri, new Recorder());
-        try {
-            webSocket = opening.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                throw new AssertionError(name + ": upgrade to " + uri + " refused with HTTP "
-                        + refused.getResponse().statusCode() + " " + refused.getResponse().body(), e);
-            }
-            throw new AssertionError(name + ": could not connect to " + uri, e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError(name + ": no upgrade response from " + uri + " within " + DEADLINE, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(name + ": interrupted while connecting", e);
-        }
+    /** A client called {@code name} in failure messages; the subclass opens the connection. */
+    protected ChatClient(String name) {
+        this.name = Objects.requireNonNull(name, "name");
     }
 
-    /** Opens a text-mode connection (no subprotocol offered); fails the test if refused. */
+    /** Opens a text-mode connection (no subprotocol offered) on the JDK's client; fails the test if refused. */
     public static ChatClient connect(String name, URI uri) {
-        return new ChatClient(name, uri, null);
+        return JdkChatClient.open(name, uri, null);
     }
 
-    /** Opens a connection offering {@code subprotocol}; fails the test if refused. */
+    /** Opens a connection offering {@code subprotocol} on the JDK's client; fails the test if refused. */
     public static ChatClient connect(String name, URI uri, String subprotocol) {
-        return new ChatClient(name, uri, subprotocol);
+        return JdkChatClient.open(name, uri, subprotocol);
     }
 
     /** The name this client was given in the test, for failure messages. */
-    public String name() {
+    public final String name() {
         return name;
     }
 
-    /** The subprotocol the server selected, empty when none. */
-    public String subprotocol() {
-        return webSocket.getSubprotocol();
+    /** The client library this client runs on, such as {@code "JDK"}, for failure messages. */
+    public abstract String library();
+
+    /** The subprotocol the server selected in the handshake, empty when none. */
+    public abstract String subprotocol();
+
+    /** Sends one whole text frame and waits until the library has taken it. */
+    public final void send(String text) {
+        record(">> " + abbreviate(text));
+        try {
+            transmitText(text);
+        } catch (Exception e) {
+            throw failure("send " + abbreviate(text), e);
+        }
     }
 
-    /** Sends one whole text frame and waits until the JDK has written it. */
-    public void send(String text) {
-        record(">> " + text);
-        complete(webSocket.sendText(text, true), "send " + abbreviate(text));
-    }
-
-    /** Sends one whole binary frame and waits until the JDK has written it. */
-    public void sendBinary(byte[] payload) {
+    /** Sends one whole binary frame and waits until the library has taken it. */
+    public final void sendBinary(byte[] payload) {
         record(">> binary frame of " + payload.length + " bytes");
-        complete(webSocket.sendBinary(ByteBuffer.wrap(payload), true), "send a binary frame");
+        try {
+            transmitBinary(payload);
+        } catch (Exception e) {
+            throw failure("send a binary frame", e);
+        }
     }
 
     /** The next text frame; fails if none arrives within {@link #DEADLINE} or the connection ended. */
-    public String awaitFrame() {
+    public final String awaitFrame() {
         return awaitFrame(DEADLINE);
     }
 
     /** The next text frame; fails if none arrives within {@code timeout} or the connection ended. */
-    public String awaitFrame(Duration timeout) {
+    public final String awaitFrame(Duration timeout) {
         Event event = take(timeout, "a frame");
         if (event.close != null) {
             events.addFirst(event);
@@ -119,7 +109,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** Asserts that the next frame equals {@code expected}. */
-    public void awaitFrameEquals(String expected) {
+    public final void awaitFrameEquals(String expected) {
         String actual = awaitFrame();
         assertEquals(expected, actual, () -> name + ": unexpected frame; received: " + transcript());
     }
@@ -128,12 +118,12 @@ public final class ChatClient implements AutoCloseable {
      * Skips frames until one matches; returns it. Fails if none matches within
      * {@link #DEADLINE}, listing everything received.
      */
-    public String awaitFrame(Predicate<String> matching, String description) {
+    public final String awaitFrame(Predicate<String> matching, String description) {
         return awaitFrame(matching, description, DEADLINE);
     }
 
     /** Skips frames until one matches; returns it. Fails if none matches within {@code timeout}. */
-    public String awaitFrame(Predicate<String> matching, String description, Duration timeout) {
+    public final String awaitFrame(Predicate<String> matching, String description, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Event event = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
@@ -153,7 +143,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** Skips frames until one equals {@code expected}. */
-    public void awaitFrameSkipping(String expected) {
+    public final void awaitFrameSkipping(String expected) {
         awaitFrame(expected::equals, "equal to \"" + expected + "\"");
     }
 
@@ -162,7 +152,7 @@ public final class ChatClient implements AutoCloseable {
      * {@link CloseStatus#ABNORMAL} when it ended without one. Frames still unread stay
      * available to {@link #awaitFrame()}.
      */
-    public CloseStatus awaitClose() {
+    public final CloseStatus awaitClose() {
         try {
             return closed.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -177,17 +167,17 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** How the connection ended, if it has. */
-    public Optional<CloseStatus> closeStatus() {
+    public final Optional<CloseStatus> closeStatus() {
         return Optional.ofNullable(closed.getNow(null));
     }
 
     /** Whether the connection is still open as far as this client knows. */
-    public boolean isOpen() {
+    public final boolean isOpen() {
         return !closed.isDone();
     }
 
     /** The frames received and not yet awaited, in order; does not wait. */
-    public List<String> drainFrames() {
+    public final List<String> drainFrames() {
         List<String> frames = new ArrayList<>();
         for (Event e = events.poll(); e != null; e = events.poll()) {
             if (e.close != null) {
@@ -200,7 +190,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** Everything sent, received and observed so far, for failure messages. */
-    public String transcript() {
+    public final String transcript() {
         synchronized (transcript) {
             return transcript.isEmpty() ? "nothing" : String.join(" | ", transcript);
         }
@@ -208,32 +198,117 @@ public final class ChatClient implements AutoCloseable {
 
     /**
      * Closes with 1000 and waits (bounded) for the server's close frame; aborts when the
-     * server does not answer. Never throws: used in clean-up.
+     * server does not answer. Then releases what the library holds for this client (its
+     * threads), even after {@link #abort()}. Never throws: used in clean-up.
      */
     @Override
-    public void close() {
-        if (closed.isDone()) {
-            return;
-        }
+    public final void close() {
         try {
-            webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            closed.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            webSocket.abort();
-        } catch (InterruptedException e) {
-            webSocket.abort();
-            Thread.currentThread().interrupt();
+            if (!closed.isDone()) {
+                try {
+                    transmitClose(1000, "bye");
+                    closed.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    abortQuietly();
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    abortQuietly();
+                }
+            }
+        } finally {
+            if (released.compareAndSet(false, true)) {
+                try {
+                    release();
+                } catch (RuntimeException e) {
+                    record("could not release the client: " + e);
+                }
+            }
         }
     }
 
     /** Drops the TCP connection without a closing handshake. */
-    public void abort() {
-        webSocket.abort();
+    public final void abort() {
+        record("aborting");
+        abortConnection();
     }
 
     @Override
     public String toString() {
-        return "ChatClient[" + name + "]";
+        return "ChatClient[" + name + " on " + library() + "]";
+    }
+
+    // ---- what a library's subclass implements ----------------------------------------------
+
+    /**
+     * Sends one whole text frame; returns once the library has taken it (written it, where
+     * the library says when). Throws what the library reports; waits at most {@link #DEADLINE}.
+     */
+    protected abstract void transmitText(String text) throws Exception;
+
+    /** Sends one whole binary frame, as {@link #transmitText}. */
+    protected abstract void transmitBinary(byte[] payload) throws Exception;
+
+    /** Starts the closing handshake with this code and reason; need not wait for its end. */
+    protected abstract void transmitClose(int code, String reason) throws Exception;
+
+    /** Drops the connection at once, without a closing handshake. Never throws. */
+    protected abstract void abortConnection();
+
+    /**
+     * Releases what the library holds for this client, such as its threads; called once, by
+     * {@link #close()}, after the connection ended or was aborted. Nothing by default.
+     */
+    protected void release() {
+    }
+
+    /** A whole text message arrived (parts already joined). */
+    protected final void receivedText(String text) {
+        record("<< " + abbreviate(text));
+        events.add(new Event(text, null));
+    }
+
+    /** A binary message arrived: unexpected, so only noted in the transcript. */
+    protected final void receivedBinary(int bytes) {
+        record("<< unexpected binary message of " + bytes + " bytes");
+    }
+
+    /** The connection ended like this; later calls are ignored. */
+    protected final void ended(CloseStatus status) {
+        if (closed.complete(status)) {
+            record("ended " + status);
+            events.add(new Event(null, status));
+        }
+    }
+
+    /** Notes something in the transcript, such as an error the library reported. */
+    protected final void record(String line) {
+        synchronized (transcript) {
+            transcript.add(line);
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...(" + text.length() + " chars)";
+    }
+
+    private void abortQuietly() {
+        try {
+            abortConnection();
+        } catch (RuntimeException e) {
+            record("could not abort: " + e);
+        }
+    }
+
+    private AssertionError failure(String what, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        String when = e instanceof TimeoutException ? " within " + DEADLINE : "";
+        return new AssertionError(name + " (" + library() + "): could not " + what + when + "; received: "
+                + transcript(), cause);
     }
 
     private Event take(Duration timeout, String what) {
@@ -254,77 +329,6 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private void complete(CompletableFuture<WebSocket> sending, String what) {
-        try {
-            sending.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError(name + ": could not " + what + "; received: " + transcript(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError(name + ": could not " + what + " within " + DEADLINE, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private void record(String line) {
-        synchronized (transcript) {
-            transcript.add(line);
-        }
-    }
-
-    private void ended(CloseStatus status) {
-        if (closed.complete(status)) {
-            record("ended " + status);
-            events.add(new Event(null, status));
-        }
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...(" + text.length() + " chars)";
-    }
-
     private record Event(String text, CloseStatus close) {
-    }
-
-    /** The JDK listener: runs on the JDK's threads, one event at a time. */
-    private final class Recorder implements WebSocket.Listener {
-        // Parts of the text message being received; only the listener touches it.
-        private final StringBuilder parts = new StringBuilder();
-
-        @Override
-        public void onOpen(WebSocket ws) {
-            // Unbounded demand: this client always keeps up, so the server never sees it as slow.
-            ws.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            parts.append(data);
-            if (last) {
-                String text = parts.toString();
-                parts.setLength(0);
-                record("<< " + abbreviate(text));
-                events.add(new Event(text, null));
-            }
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            record("<< unexpected binary frame part of " + data.remaining() + " bytes");
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            ended(new CloseStatus(statusCode, reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            ended(CloseStatus.abnormal("error: " + error));
-        }
     }
 }

@@ -33,12 +33,13 @@ public abstract class ContractSupport {
     protected static final String ROOM = "lobby";
 
     /**
-     * Threads that may outlive a test: the JDK's HTTP client (shared by every
-     * {@link ChatClient}) and common pools that the JDK starts on first use.
+     * Threads that may outlive a test: the JDK's HTTP client (shared by every client of
+     * {@link ClientLibrary#jdk()}) and common pools that the JDK starts on first use. Other
+     * client libraries stop their threads when their clients close.
      */
     private static final List<String> SHARED_THREAD_PREFIXES = List.of(
             "HttpClient-", "ForkJoinPool", "process reaper", "Common-Cleaner", "Attach Listener",
-            "surefire-", "junit-", "jqwik-", "Keep-Alive-Timer", "InnocuousThread");
+            "surefire-", "junit-", "jqwik-", "Keep-Alive-Timer", "InnocuousThread", "globalEventExecutor-");
 
     private final List<AutoCloseable> clients = new ArrayList<>();
     private Set<Thread> threadsBefore = Set.of();
@@ -52,6 +53,15 @@ public abstract class ContractSupport {
 
     /** How the adapter under test starts its server. */
     protected abstract ChatTransport transport();
+
+    /**
+     * The client library that the tests' {@link ChatClient}s run on: the JDK's by default. A
+     * cross-client test class returns another, so that the same tests also run with a client
+     * the server was not written with.
+     */
+    protected ClientLibrary clients() {
+        return ClientLibrary.jdk();
+    }
 
     /** The settings tests start from: the defaults, the default same-origin policy included. */
     protected ChatSettings.Builder testSettings() {
@@ -107,7 +117,15 @@ public abstract class ContractSupport {
 
     /** Connects a text-mode client to {@code room} as {@code user}; it is closed after the test. */
     protected final ChatClient connect(String room, String user) {
-        return track(ChatClient.connect(user + "@" + room, uri(room, user)));
+        return open(user + "@" + room, uri(room, user), null);
+    }
+
+    /**
+     * Opens a client of {@link #clients()} to {@code uri}, offering {@code subprotocol} (none
+     * when {@code null}); it is closed after the test.
+     */
+    protected final ChatClient open(String name, URI uri, String subprotocol) {
+        return track(clients().open(name, uri, subprotocol));
     }
 
     /**

@@ -38,6 +38,29 @@ class ShutdownTest {
     }
 
     @Test
+    void aBroadcastUnderWayWhenTheShutdownStartsReachesEveryMember() {
+        java.util.ArrayDeque<Runnable> roomTasks = new java.util.ArrayDeque<>();
+        Harness deferred = new Harness(b -> b.executor(roomTasks::add));
+        Client alice = deferred.connect("general", "Alice");
+        runAll(roomTasks);
+
+        alice.send("last words");
+        Runnable room = roomTasks.poll();
+        deferred.hub.shutdown(Duration.ofSeconds(10));   // while the room's task is about to broadcast
+        room.run();
+        runAll(roomTasks);
+
+        assertEquals(List.of("Alice joined the room", "Alice: last words"), alice.received());
+        assertEquals(1001, alice.sink().closeCode());
+    }
+
+    private static void runAll(java.util.ArrayDeque<Runnable> tasks) {
+        while (!tasks.isEmpty()) {
+            tasks.poll().run();
+        }
+    }
+
+    @Test
     void newUpgradesAreRefusedWith503WhileDraining() {
         h.connect("general", "Alice");
         h.hub.shutdown(Duration.ofSeconds(10));

@@ -6,6 +6,7 @@ import io.chatroom.CloseCode;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,10 @@ final class ChatEndpoint {
         });
     }
 
+    /** The code of a close the library started for a bad frame, or 0; written by the decoder thread. */
+    private volatile int initiatedCode;
+    private volatile String initiatedReason;
+
     /** A pong, or a ping from the client: either is a sign of life. */
     void pong() {
         run(() -> {
@@ -92,8 +97,19 @@ final class ChatEndpoint {
         });
     }
 
+    /** The library started closing with this code; a later 1006 report is taken to mean this close. */
+    void closeInitiated(int code, String reason) {
+        if (code != CloseFrame.NORMAL && code != CloseFrame.GOING_AWAY && code != CloseFrame.ABNORMAL_CLOSE) {
+            initiatedCode = code;
+            initiatedReason = reason;
+        }
+    }
+
     /** The library closed the connection, with the code it sent or received (1006 without one). */
-    void closed(int code, String reason) {
+    void closed(int reportedCode, String reportedReason) {
+        boolean ownClose = reportedCode == CloseFrame.ABNORMAL_CLOSE && initiatedCode != 0;
+        int code = ownClose ? initiatedCode : reportedCode;
+        String reason = ownClose ? initiatedReason : reportedReason;
         JavaWebSocketSink early = sink;
         if (early != null) {
             early.markClosed();

@@ -317,6 +317,18 @@ final class ChatWebSocketServer extends WebSocketServer {
         }
     }
 
+    /**
+     * The library starts a close of its own for a bad frame (1009, 1007, 1002). Remembered,
+     * because the library may then report the end as 1006 (when the peer answers and drops
+     * before its flush-and-close state is set), and the leave must still say "evicted".
+     */
+    @Override
+    public void onCloseInitiated(WebSocket conn, int code, String reason) {
+        if (conn.getAttachment() instanceof ChatEndpoint endpoint) {
+            endpoint.closeInitiated(code, reason);
+        }
+    }
+
     @Override
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
         if (conn.getAttachment() instanceof ChatEndpoint endpoint) {
