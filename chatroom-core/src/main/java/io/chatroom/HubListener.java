@@ -22,7 +22,11 @@ public interface HubListener {
     default void connected(String room, String user, String remoteAddress, WireFormat format) {
     }
 
-    /** A connection closed, for whatever reason. */
+    /**
+     * A connection is gone, for whatever reason, and its slot against the connection limits
+     * is free again: called once the transport has reported the close (or the connection
+     * was aborted), after the room saw the leave's cause.
+     */
     default void disconnected(String room, String user, LeaveReason reason, String detail) {
     }
 

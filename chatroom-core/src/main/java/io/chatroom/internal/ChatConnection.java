@@ -100,6 +100,8 @@ final class ChatConnection implements ClientConnection {
     /** Set once a close request is queued: later frames are dropped. */
     private volatile boolean closeQueued;
     private final AtomicBoolean released = new AtomicBoolean();
+    /** Why the connection ended, in words; written once by {@link #end}, read by {@link #release}. */
+    private volatile String endDetail;
 
     /** Owned by the room's executor. */
     boolean away;
@@ -498,7 +500,7 @@ final class ChatConnection implements ClientConnection {
         }
         heartbeat.cancel();
         expiry.cancel();
-        hub.listener().disconnected(roomName, user, reason, detail);
+        endDetail = detail;
         room.post(() -> room.leave(this, reason));
         return true;
     }
@@ -507,6 +509,7 @@ final class ChatConnection implements ClientConnection {
         if (released.compareAndSet(false, true)) {
             queue.clear();
             hub.release(this);
+            hub.listener().disconnected(roomName, user, ending.get(), endDetail);
         }
     }
 

@@ -1,13 +1,17 @@
 package io.chatroom.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.chatroom.HubListener;
+import io.chatroom.LeaveReason;
 import io.chatroom.spi.OriginPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * written by {@link RawClient}, so any header and any query can be sent.
  */
 public abstract class HandshakeContract extends ContractSupport {
+
+    private final Disconnects disconnects = new Disconnects();
 
     // ---- parameters: 400 ----
 
@@ -180,7 +186,7 @@ public abstract class HandshakeContract extends ContractSupport {
 
     @Test
     void connectionsBeyondThePerAddressLimitAreRefusedWith429UntilOneCloses() {
-        startServer(testSettings().maxConnectionsPerAddress(1).build());
+        startServer(testSettings().maxConnectionsPerAddress(1).listener(disconnects).build());
         ChatClient alice = join("Alice");
 
         refusal("room=lobby&user=Bob").assertRefusedWith(429);
@@ -191,7 +197,7 @@ public abstract class HandshakeContract extends ContractSupport {
 
     @Test
     void connectionsBeyondTheTotalLimitAreRefusedWith429UntilOneCloses() {
-        startServer(testSettings().maxConnections(2).build());
+        startServer(testSettings().maxConnections(2).listener(disconnects).build());
         ChatClient alice = join("Alice");
         ChatClient bob = join("kitchen", "Bob");
 
@@ -231,26 +237,28 @@ public abstract class HandshakeContract extends ContractSupport {
     }
 
     /**
-     * Retries an upgrade until it is admitted: a slot is freed once the server has processed
-     * the close, which no client can observe directly. Fails after the deadline with the
-     * last refusal.
+     * Once the server reports the closed connection gone (its slot is then free), one
+     * upgrade must be admitted.
      */
     private void awaitAdmitted(String room, String user) {
-        URI uri = uri(room, user);
-        long deadline = System.nanoTime() + ChatClient.DEADLINE.toNanos();
-        while (true) {
-            RawClient.Attempt attempt = RawClient.attempt(uri, RawClient.Options.defaults());
-            if (attempt.client() != null) {
-                RawClient client = track(attempt.client());
-                assertEquals(user + " joined the room", client.readText(ChatClient.DEADLINE));
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("still refused " + ChatClient.DEADLINE + " after a connection closed: "
-                        + attempt.refusal().statusLine() + " [" + attempt.refusal().body() + "]");
-            }
-            // Pause between attempts instead of hammering the server; not a timing assumption.
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        try {
+            assertNotNull(disconnects.gone.poll(ChatClient.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                    "the server never reported the closed connection gone");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        RawClient client = connectRaw(room, user);
+        assertEquals(user + " joined the room", client.readText(ChatClient.DEADLINE));
+    }
+
+    /** Records connections the hub reports gone. */
+    private static final class Disconnects implements HubListener {
+        final BlockingQueue<String> gone = new LinkedBlockingQueue<>();
+
+        @Override
+        public void disconnected(String room, String user, LeaveReason reason, String detail) {
+            gone.add(user);
         }
     }
 }

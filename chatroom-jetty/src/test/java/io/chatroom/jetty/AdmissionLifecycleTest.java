@@ -21,7 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,14 +77,14 @@ class AdmissionLifecycleTest {
         awaitEvents(List.of("refused"));
     }
 
-    private void awaitEvents(List<String> expected) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!hub.events.equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    /** Awaits exactly these events, then proves nothing else came before a marker refusal. */
+    private void awaitEvents(List<String> expected) throws Exception {
+        for (String event : expected) {
+            assertEquals(event, hub.events.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "after " + expected);
         }
-        assertEquals(expected, hub.events);
-        Thread.sleep(100); // nothing more arrives
-        assertEquals(expected, hub.events);
+        assertTrue(upgrade("", "/ws?user=Marker").startsWith("HTTP/1.1 400"));
+        assertEquals("refused", hub.events.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                "nothing but the marker's refusal after " + expected);
     }
 
     private String upgrade(String extraHeaders) throws IOException {
@@ -119,7 +120,7 @@ class AdmissionLifecycleTest {
 
     /** A real hub whose admissions record what the adapter does with them. */
     private static final class RecordingHub implements Hub {
-        final List<String> events = new CopyOnWriteArrayList<>();
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
         private final Hub delegate;
 
         RecordingHub(Hub delegate) {
