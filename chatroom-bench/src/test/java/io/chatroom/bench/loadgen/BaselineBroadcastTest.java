@@ -1,13 +1,15 @@
 package io.chatroom.bench.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.chatroom.bench.baseline.Baseline;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,35 +25,36 @@ class BaselineBroadcastTest {
     @ValueSource(strings = {"jetty", "java-websocket"})
     void aMessageReachesEveryMemberOfItsRoomAndNoOneElse(String transport) throws Exception {
         Baseline.Server server = Baseline.start(transport, "127.0.0.1", 0);
-        List<String> alice = new CopyOnWriteArrayList<>();
-        List<String> bob = new CopyOnWriteArrayList<>();
-        List<String> carol = new CopyOnWriteArrayList<>();
+        BlockingQueue<String> alice = new LinkedBlockingQueue<>();
+        BlockingQueue<String> bob = new LinkedBlockingQueue<>();
+        BlockingQueue<String> carol = new LinkedBlockingQueue<>();
         try (Connector connector = new Connector(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), 1, null)) {
             WsClient a = connector.connect("lobby", 0, 0, "Alice", recordInto(alice)).get(10, TimeUnit.SECONDS);
             connector.connect("lobby", 0, 1, "Bob", recordInto(bob)).get(10, TimeUnit.SECONDS);
-            connector.connect("other", 1, 0, "Carol", recordInto(carol)).get(10, TimeUnit.SECONDS);
+            WsClient c = connector.connect("other", 1, 0, "Carol", recordInto(carol)).get(10, TimeUnit.SECONDS);
             a.send("hello");
             a.send(ChatLine.text(0, 0, 5, 20));
-            awaitSize(bob, 2);
-            awaitSize(alice, 2);
-            assertEquals(List.of("Alice: hello", "Alice: " + ChatLine.text(0, 0, 5, 20)), bob);
-            assertEquals(bob, alice);
-            Thread.sleep(200);
-            assertEquals(List.of(), carol);
+            List<String> expected = List.of("Alice: hello", "Alice: " + ChatLine.text(0, 0, 5, 20));
+            assertEquals(expected, take(bob, 2));
+            assertEquals(expected, take(alice, 2));
+            c.send("marker");
+            assertEquals(List.of("Carol: marker"), take(carol, 1), "nothing of the other room before Carol's own line");
         } finally {
             server.stop();
         }
     }
 
-    private static WsClient.Events recordInto(List<String> lines) {
+    private static WsClient.Events recordInto(BlockingQueue<String> lines) {
         return (client, payload) -> lines.add(payload.toString(StandardCharsets.UTF_8));
     }
 
-    private static void awaitSize(List<String> lines, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (lines.size() < size && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    private static List<String> take(BlockingQueue<String> lines, int count) throws InterruptedException {
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String line = lines.poll(10, TimeUnit.SECONDS);
+            assertNotNull(line, "lines received: " + taken);
+            taken.add(line);
         }
-        assertEquals(size, lines.size(), "lines received: " + lines);
+        return taken;
     }
 }
