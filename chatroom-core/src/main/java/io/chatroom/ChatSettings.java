@@ -30,6 +30,8 @@ import java.util.concurrent.Executor;
  * @param maxMessageBytes          the largest inbound frame, in bytes; larger ones close with 1009
  * @param rateBurst                messages a connection may send at once
  * @param ratePerSecond            messages per second a connection regains after a burst
+ * @param rateAbuseLimit           frames dropped by the rate limit in a row before the connection is closed
+ *                                 with 1008; 0 never closes
  * @param historySize              messages kept per room by the in-memory store and sent on connect
  * @param maxTextLength            the longest message text in characters ({@code too_long} error); 0 for no limit
  *                                 beyond the frame size
@@ -54,6 +56,7 @@ public record ChatSettings(
         int maxMessageBytes,
         int rateBurst,
         double ratePerSecond,
+        int rateAbuseLimit,
         int historySize,
         int maxTextLength,
         Duration typingTimeout,
@@ -85,6 +88,8 @@ public record ChatSettings(
     public static final int DEFAULT_RATE_BURST = 10;
     /** Messages per second regained after a burst: 10. */
     public static final double DEFAULT_RATE_PER_SECOND = 10;
+    /** Frames dropped by the rate limit in a row before a connection is closed with 1008: 100. */
+    public static final int DEFAULT_RATE_ABUSE_LIMIT = 100;
     /** Messages of history per room: 100. */
     public static final int DEFAULT_HISTORY_SIZE = 100;
     /** Message text length: 0, only the frame size limits it. */
@@ -112,6 +117,7 @@ public record ChatSettings(
         if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
             throw new IllegalArgumentException("ratePerSecond must be positive: " + ratePerSecond);
         }
+        requireAtLeast(rateAbuseLimit, 0, "rateAbuseLimit");
         requireAtLeast(historySize, 0, "historySize");
         requireAtLeast(maxTextLength, 0, "maxTextLength");
         requirePositive(typingTimeout, "typingTimeout");
@@ -160,6 +166,7 @@ public record ChatSettings(
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private int rateBurst = DEFAULT_RATE_BURST;
         private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
+        private int rateAbuseLimit = DEFAULT_RATE_ABUSE_LIMIT;
         private int historySize = DEFAULT_HISTORY_SIZE;
         private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
         private Duration typingTimeout = DEFAULT_TYPING_TIMEOUT;
@@ -186,6 +193,7 @@ public record ChatSettings(
             maxMessageBytes = s.maxMessageBytes;
             rateBurst = s.rateBurst;
             ratePerSecond = s.ratePerSecond;
+            rateAbuseLimit = s.rateAbuseLimit;
             historySize = s.historySize;
             maxTextLength = s.maxTextLength;
             typingTimeout = s.typingTimeout;
@@ -251,6 +259,12 @@ public record ChatSettings(
         /** See {@link ChatSettings#ratePerSecond()}; default {@link #DEFAULT_RATE_PER_SECOND}. */
         public Builder ratePerSecond(double value) {
             ratePerSecond = value;
+            return this;
+        }
+
+        /** See {@link ChatSettings#rateAbuseLimit()}; default {@link #DEFAULT_RATE_ABUSE_LIMIT}. */
+        public Builder rateAbuseLimit(int value) {
+            rateAbuseLimit = value;
             return this;
         }
 
@@ -329,7 +343,8 @@ public record ChatSettings(
         /** The settings; throws {@link IllegalArgumentException} naming the first invalid value. */
         public ChatSettings build() {
             return new ChatSettings(pingPeriod, pongWait, writeWait, drainTimeout, sendQueueFrames,
-                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, historySize, maxTextLength, typingTimeout,
+                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, rateAbuseLimit, historySize,
+                    maxTextLength, typingTimeout,
                     maxConnections,
                     maxConnectionsPerAddress, originPolicy, authenticator, messageStore, broker, listener,
                     clock, executor);

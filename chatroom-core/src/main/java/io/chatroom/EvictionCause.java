@@ -19,7 +19,9 @@ public enum EvictionCause {
     /** Other protocol errors the transport closed for (1002). */
     PROTOCOL_ERROR,
     /** The credentials expired (1008). */
-    TOKEN_EXPIRED;
+    TOKEN_EXPIRED,
+    /** It kept sending while rate-limited (1008). */
+    RATE_ABUSE;
 
     /** The lower-case name used in metric tags, such as {@code slow_consumer}. */
     public String tag() {

@@ -1,5 +1,6 @@
 package io.chatroom.internal;
 
+import io.chatroom.ChatSettings;
 import io.chatroom.ClientConnection;
 import io.chatroom.ClientSink;
 import io.chatroom.EvictionCause;
@@ -52,6 +53,9 @@ final class ChatConnection implements ClientConnection {
 
     /** Owned by the transport's read callback. */
     private final TokenBucket rateLimit;
+    private final int rateAbuseLimit;
+    /** Frames dropped by the rate limit since the last one let through; owned by the read callback. */
+    private int droppedInARow;
 
     /** Written by the read callback, read by the timer. */
     private volatile long lastInbound;
@@ -126,6 +130,7 @@ final class ChatConnection implements ClientConnection {
         this.writeWait = s.writeWait().toNanos();
         long now = clock.nanoTime();
         this.rateLimit = new TokenBucket(s.rateBurst(), s.ratePerSecond(), now);
+        this.rateAbuseLimit = s.rateAbuseLimit();
         this.lastInbound = now;
         this.lastPing = now;
     }
@@ -190,14 +195,28 @@ final class ChatConnection implements ClientConnection {
             return;
         }
         if (!takeToken(now)) {
-            offer(TextFormat.RATE_LIMITED);
+            if (!isEnding()) {
+                offer(TextFormat.RATE_LIMITED);
+            }
             return;
         }
         TextCommands.dispatch(this, line);
     }
 
+    /**
+     * Takes a token of the rate limit. A client that keeps sending while it has none is
+     * closed with 1008 after {@link ChatSettings#rateAbuseLimit()} dropped frames in a row.
+     */
     boolean takeToken(long now) {
-        return rateLimit.tryTake(now);
+        if (rateLimit.tryTake(now)) {
+            droppedInARow = 0;
+            return true;
+        }
+        if (++droppedInARow >= rateAbuseLimit && rateAbuseLimit > 0) {
+            terminate(EvictionCause.RATE_ABUSE, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "rate limit abuse",
+                    "rate limit abuse: " + droppedInARow + " messages dropped in a row");
+        }
+        return false;
     }
 
     @Override

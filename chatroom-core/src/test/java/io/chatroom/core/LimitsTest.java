@@ -32,6 +32,39 @@ class LimitsTest {
     }
 
     @Test
+    void aClientThatKeepsSendingWhileRateLimitedIsClosedWith1008() {
+        Harness h = new Harness(b -> b.rateBurst(2).ratePerSecond(1).rateAbuseLimit(5));
+        Client flooder = h.connect("general", "Flooder");
+        Client bob = h.connect("general", "Bob");
+
+        for (int i = 0; i < 6; i++) {
+            flooder.send("spam" + i);
+        }
+        assertEquals(-1, flooder.sink().closeCode(), "four dropped in a row: still tolerated");
+        flooder.send("spam6");
+
+        assertEquals(1008, flooder.sink().closeCode());
+        assertEquals("rate limit abuse", flooder.sink().closeReason());
+        assertEquals(1, h.hub.metrics().evictions(io.chatroom.EvictionCause.RATE_ABUSE));
+        assertEquals("Flooder left the room", bob.last());
+    }
+
+    @Test
+    void aTokenLetThroughStartsTheCountOfDroppedFramesAgain() {
+        Harness h = new Harness(b -> b.rateBurst(1).ratePerSecond(1).rateAbuseLimit(3));
+        Client alice = h.connect("general", "Alice");
+
+        for (int round = 0; round < 5; round++) {
+            alice.send("ok");
+            alice.send("dropped");
+            alice.send("dropped");
+            h.clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertEquals(-1, alice.sink().closeCode());
+    }
+
+    @Test
     void aReaderThatStopsIsEvictedWhileItsNeighboursGetEveryMessage() {
         Harness h = new Harness(b -> b.sendQueueFrames(8).rateBurst(1000));
         Client sender = h.connect("general", "Sender");
