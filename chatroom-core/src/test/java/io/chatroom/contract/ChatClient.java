@@ -61,6 +61,11 @@ public abstract class ChatClient implements AutoCloseable {
         return JdkChatClient.open(name, uri, subprotocol);
     }
 
+    /** Opens a connection on the JDK's client built from {@code http} (TLS settings, say). */
+    public static ChatClient connect(String name, java.net.http.HttpClient http, URI uri, String subprotocol) {
+        return JdkChatClient.open(name, http, uri, subprotocol);
+    }
+
     /** The name this client was given in the test, for failure messages. */
     public final String name() {
         return name;

@@ -26,9 +26,9 @@ final class JdkChatClient extends ChatClient {
 
     private final WebSocket webSocket;
 
-    private JdkChatClient(String name, URI uri, String subprotocol) {
+    private JdkChatClient(String name, HttpClient http, URI uri, String subprotocol) {
         super(name);
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(DEADLINE);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(DEADLINE);
         if (subprotocol != null) {
             builder.subprotocols(subprotocol);
         }
@@ -51,7 +51,12 @@ final class JdkChatClient extends ChatClient {
 
     /** Opens a connection offering {@code subprotocol} (none when null); fails the test if refused. */
     static ChatClient open(String name, URI uri, String subprotocol) {
-        return new JdkChatClient(name, uri, subprotocol);
+        return new JdkChatClient(name, HTTP, uri, subprotocol);
+    }
+
+    /** Like {@link #open(String, URI, String)} on the caller's HTTP client (for TLS settings). */
+    static ChatClient open(String name, HttpClient http, URI uri, String subprotocol) {
+        return new JdkChatClient(name, http, uri, subprotocol);
     }
 
     @Override

@@ -3,13 +3,13 @@ package io.chatroom.javawebsocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.Frame;
 import io.chatroom.Hub;
+import io.chatroom.contract.ChatClient;
 import io.chatroom.WireFormat;
 import io.chatroom.spi.Authenticator;
 import io.chatroom.spi.OriginPolicy;
@@ -30,11 +30,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocketImpl;
 import org.junit.jupiter.api.AfterEach;
@@ -77,19 +74,19 @@ class JavaWebSocketChatSmokeTest {
     void twoClientsInOneRoomChat() throws Exception {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
 
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
-        Client bob = Client.connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
-        bob.awaitFrame("Bob joined the room");
-        alice.awaitFrame("Bob joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
+        ChatClient bob = connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
+        bob.awaitFrameEquals("Bob joined the room");
+        alice.awaitFrameEquals("Bob joined the room");
 
         bob.send("hello\n");
 
-        alice.awaitFrame("Bob: hello");
-        bob.awaitFrame("Bob: hello");
-        alice.ws.sendClose(1000, "bye");
+        alice.awaitFrameEquals("Bob: hello");
+        bob.awaitFrameEquals("Bob: hello");
+        alice.close();
         assertEquals(1000, alice.awaitClose().code());
-        bob.awaitFrame("Alice left the room");
+        bob.awaitFrameEquals("Alice left the room");
     }
 
     @Test
@@ -109,8 +106,8 @@ class JavaWebSocketChatSmokeTest {
 
         assertRefusal(RawResponse.upgrade(server.endpoint(), "/ws?user=Alice"), 400);
         assertRefusal(RawResponse.upgrade(server.endpoint(), "/ws?room=lobby&user=Alice", "Origin: http://evil.example"), 403);
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=lobby&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=lobby&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
         assertRefusal(RawResponse.upgrade(server.endpoint(), "/ws?room=lobby&user=Bob"), 429);
         hub.shutdown(Duration.ofSeconds(2));
         RawResponse during = RawResponse.upgrade(server.endpoint(), "/ws?room=lobby&user=Carol");
@@ -156,8 +153,8 @@ class JavaWebSocketChatSmokeTest {
         assertRefusal(RawResponse.send(server.endpoint(), "GET /ws?room=lobby&user=Alice HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"), 400);
 
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=lobby&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=lobby&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
     }
 
     @Test
@@ -183,17 +180,17 @@ class JavaWebSocketChatSmokeTest {
     void jsonSubprotocolIsSelectedInTheHandshakeOnlyWhenOffered() throws Exception {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
 
-        Client json = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"),
+        ChatClient json = connect(URI.create(server.endpoint() + "?room=general&user=Alice"),
                 WireFormat.JSON_SUBPROTOCOL);
-        Client text = Client.connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
-        Client other = Client.connect(URI.create(server.endpoint() + "?room=general&user=Carol"), "chat.v2");
+        ChatClient text = connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
+        ChatClient other = connect(URI.create(server.endpoint() + "?room=general&user=Carol"), "chat.v2");
 
-        assertEquals(WireFormat.JSON_SUBPROTOCOL, json.ws.getSubprotocol());
-        assertTrue(json.next().contains("\"welcome\""), "the first JSON frame is the welcome");
-        assertEquals("", text.ws.getSubprotocol());
-        text.awaitFrame("Bob joined the room");
-        assertEquals("", other.ws.getSubprotocol());
-        other.awaitFrame("Carol joined the room");
+        assertEquals(WireFormat.JSON_SUBPROTOCOL, json.subprotocol());
+        assertTrue(json.awaitFrame().contains("\"welcome\""), "the first JSON frame is the welcome");
+        assertEquals("", text.subprotocol());
+        text.awaitFrameEquals("Bob joined the room");
+        assertEquals("", other.subprotocol());
+        other.awaitFrameEquals("Carol joined the room");
     }
 
     @Test
@@ -212,8 +209,8 @@ class JavaWebSocketChatSmokeTest {
     @Test
     void gracefulShutdownClosesClientsWith1001AndStopsTheServer() throws Exception {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
 
         CompletableFuture<Void> done = server.shutdown(Duration.ofSeconds(2));
 
@@ -227,8 +224,8 @@ class JavaWebSocketChatSmokeTest {
     @Test
     void everyConnectionHasTcpNoDelay() throws Exception {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
 
         WebSocketImpl conn = (WebSocketImpl) server.server().getConnections().iterator().next();
         SocketChannel socket = (SocketChannel) conn.getSelectionKey().channel();
@@ -239,14 +236,14 @@ class JavaWebSocketChatSmokeTest {
     @Test
     void aFrameLeftWithoutWriteInterestIsWrittenAnyway() throws Exception {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
         WebSocketImpl conn = (WebSocketImpl) server.server().getConnections().iterator().next();
 
         // As when a send lands just before the selector resets the interest to read only.
         conn.outQueue.add(TextFrames.encode(Frame.of("stranded")));
 
-        alice.awaitFrame("stranded");
+        alice.awaitFrameEquals("stranded");
         assertTrue(((ChatWebSocketServer) server.server()).watchdog().rearmed() > 0, "write interest set again");
     }
 
@@ -256,8 +253,8 @@ class JavaWebSocketChatSmokeTest {
         Hub hub = Hub.create();
         cleanup.add(() -> hub.shutdown(Duration.ZERO).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
         JavaWebSocketChatServer server = JavaWebSocketChat.builder(hub).host("127.0.0.1").port(0).decoders(2).start();
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
         assertEquals(before.size() + 4, adapterThreads().size(),
                 () -> "selector, 2 decoders and the write-interest watchdog: " + adapterThreads());
 
@@ -313,69 +310,9 @@ class JavaWebSocketChatSmokeTest {
         assertEquals("close", refusal.header("connection").toLowerCase(Locale.ROOT), refusal::toString);
     }
 
-    /** A JDK WebSocket that keeps whole text messages in arrival order. */
-    static final class Client implements WebSocket.Listener {
-        private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Close> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-        WebSocket ws;
-
-        record Close(int code, String reason) {
-        }
-
-        static Client connect(URI uri, String subprotocol) throws Exception {
-            return connect(HTTP, uri, subprotocol);
-        }
-
-        static Client connect(HttpClient http, URI uri, String subprotocol) throws Exception {
-            Client client = new Client();
-            WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(DEADLINE);
-            if (subprotocol != null) {
-                builder.subprotocols(subprotocol);
-            }
-            client.ws = builder.buildAsync(uri, client).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            return client;
-        }
-
-        void send(String text) throws Exception {
-            ws.sendText(text, true).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        String next() throws InterruptedException {
-            String frame = frames.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(frame, "no frame within " + DEADLINE);
-            return frame;
-        }
-
-        void awaitFrame(String expected) throws InterruptedException {
-            assertEquals(expected, next());
-        }
-
-        Close awaitClose() throws Exception {
-            return closed.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                frames.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(new Close(statusCode, reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
+    /** A JDK client named after its query, so failures say who it was. */
+    private static ChatClient connect(URI uri, String subprotocol) {
+        return ChatClient.connect(uri.getQuery(), uri, subprotocol);
     }
 
     /** A request written by hand on a raw socket, and the server's HTTP answer to it. */

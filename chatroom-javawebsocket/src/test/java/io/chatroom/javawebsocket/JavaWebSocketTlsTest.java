@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
-import io.chatroom.javawebsocket.JavaWebSocketChatSmokeTest.Client;
+import io.chatroom.contract.ChatClient;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,20 +53,22 @@ class JavaWebSocketTlsTest {
                 .start()) {
             assertEquals(URI.create("wss://127.0.0.1:" + server.port() + "/ws"), server.endpoint());
 
-            Client alice = Client.connect(https, URI.create(server.endpoint() + "?room=general&user=Alice"), null);
-            alice.awaitFrame("Alice joined the room");
-            Client bob = Client.connect(https, URI.create(server.endpoint() + "?room=general&user=Bob"), null);
-            bob.awaitFrame("Bob joined the room");
-            alice.awaitFrame("Bob joined the room");
+            ChatClient alice = ChatClient.connect("Alice", https,
+                    URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+            alice.awaitFrameEquals("Alice joined the room");
+            ChatClient bob = ChatClient.connect("Bob", https,
+                    URI.create(server.endpoint() + "?room=general&user=Bob"), null);
+            bob.awaitFrameEquals("Bob joined the room");
+            alice.awaitFrameEquals("Bob joined the room");
             String large = "\u00e9".repeat(30_000);
 
             bob.send("hello over TLS");
             bob.send(large);
 
-            alice.awaitFrame("Bob: hello over TLS");
-            alice.awaitFrame("Bob: " + large);
-            bob.awaitFrame("Bob: hello over TLS");
-            bob.awaitFrame("Bob: " + large);
+            alice.awaitFrameEquals("Bob: hello over TLS");
+            alice.awaitFrameEquals("Bob: " + large);
+            bob.awaitFrameEquals("Bob: hello over TLS");
+            bob.awaitFrameEquals("Bob: " + large);
             for (WebSocket conn : server.server().getConnections()) {
                 assertTrue(conn.hasSSLSupport(), "the TLS session stays reachable through the wrapper");
                 assertTrue(conn.getSSLSession().isValid(), "a valid TLS session");

@@ -2,11 +2,11 @@ package io.chatroom.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
+import io.chatroom.contract.ChatClient;
 import io.chatroom.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,11 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -75,19 +72,19 @@ class JettyChatSmokeTest {
         JettyChatServer server = start(ChatSettings.defaults());
         URI general = URI.create(server.endpoint() + "?room=general&user=Alice");
 
-        Client alice = Client.connect(general, null);
-        alice.awaitFrame("Alice joined the room");
-        Client bob = Client.connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
-        bob.awaitFrame("Bob joined the room");
-        alice.awaitFrame("Bob joined the room");
+        ChatClient alice = connect(general, null);
+        alice.awaitFrameEquals("Alice joined the room");
+        ChatClient bob = connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
+        bob.awaitFrameEquals("Bob joined the room");
+        alice.awaitFrameEquals("Bob joined the room");
 
         bob.send("hello\n");
 
-        alice.awaitFrame("Bob: hello");
-        bob.awaitFrame("Bob: hello");
-        alice.ws.sendClose(1000, "bye");
+        alice.awaitFrameEquals("Bob: hello");
+        bob.awaitFrameEquals("Bob: hello");
+        alice.close();
         assertEquals(1000, alice.awaitClose().code());
-        bob.awaitFrame("Alice left the room");
+        bob.awaitFrameEquals("Alice left the room");
     }
 
     @Test
@@ -121,13 +118,13 @@ class JettyChatSmokeTest {
     void jsonSubprotocolIsSelectedInTheHandshake() throws Exception {
         JettyChatServer server = start(ChatSettings.defaults());
 
-        Client json = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"),
+        ChatClient json = connect(URI.create(server.endpoint() + "?room=general&user=Alice"),
                 WireFormat.JSON_SUBPROTOCOL);
-        Client text = Client.connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
+        ChatClient text = connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
 
-        assertEquals(WireFormat.JSON_SUBPROTOCOL, json.ws.getSubprotocol());
-        assertTrue(json.next().contains("\"welcome\""), "the first JSON frame is the welcome");
-        assertEquals("", text.ws.getSubprotocol());
+        assertEquals(WireFormat.JSON_SUBPROTOCOL, json.subprotocol());
+        assertTrue(json.awaitFrame().contains("\"welcome\""), "the first JSON frame is the welcome");
+        assertEquals("", text.subprotocol());
     }
 
     @Test
@@ -135,18 +132,18 @@ class JettyChatSmokeTest {
         // Jetty's max frame size is 64 KiB; a welcome carrying history is larger. With
         // auto-fragment off Jetty would fail the write; on, it splits the frame.
         JettyChatServer server = start(ChatSettings.builder().maxMessageBytes(48 * 1024).build());
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=big&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=big&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
         String long1 = "a".repeat(40 * 1024);
         String long2 = "b".repeat(40 * 1024);
         alice.send(long1);
-        alice.awaitFrame("Alice: " + long1);
+        alice.awaitFrameEquals("Alice: " + long1);
         alice.send(long2);
-        alice.awaitFrame("Alice: " + long2);
+        alice.awaitFrameEquals("Alice: " + long2);
 
-        Client bob = Client.connect(URI.create(server.endpoint() + "?room=big&user=Bob"), WireFormat.JSON_SUBPROTOCOL);
+        ChatClient bob = connect(URI.create(server.endpoint() + "?room=big&user=Bob"), WireFormat.JSON_SUBPROTOCOL);
 
-        String welcome = bob.next();
+        String welcome = bob.awaitFrame();
         assertTrue(welcome.length() > 80 * 1024 && welcome.contains(long1) && welcome.contains(long2),
                 () -> "welcome of " + welcome.length() + " chars");
     }
@@ -174,15 +171,15 @@ class JettyChatSmokeTest {
 
         assertEquals("next /index.html", get("http://" + base + "/index.html"));
         assertEquals("next /chat", get("http://" + base + "/chat"), "a plain GET of the chat path is not an upgrade");
-        Client alice = Client.connect(URI.create("ws://" + base + "/chat?room=general&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create("ws://" + base + "/chat?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
     }
 
     @Test
     void gracefulShutdownClosesClientsWith1001AndStopsJetty() throws Exception {
         JettyChatServer server = start(ChatSettings.defaults());
-        Client alice = Client.connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
-        alice.awaitFrame("Alice joined the room");
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
 
         CompletableFuture<Void> done = server.shutdown(Duration.ofSeconds(2));
 
@@ -199,65 +196,9 @@ class JettyChatSmokeTest {
         return response.body();
     }
 
-    /** A JDK WebSocket that keeps whole text messages in arrival order. */
-    private static final class Client implements WebSocket.Listener {
-        private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Close> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket ws;
-
-        record Close(int code, String reason) {
-        }
-
-        static Client connect(URI uri, String subprotocol) throws Exception {
-            Client client = new Client();
-            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(DEADLINE);
-            if (subprotocol != null) {
-                builder.subprotocols(subprotocol);
-            }
-            client.ws = builder.buildAsync(uri, client).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            return client;
-        }
-
-        void send(String text) throws Exception {
-            ws.sendText(text, true).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        String next() throws InterruptedException {
-            String frame = frames.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(frame, "no frame within " + DEADLINE);
-            return frame;
-        }
-
-        void awaitFrame(String expected) throws InterruptedException {
-            assertEquals(expected, next());
-        }
-
-        Close awaitClose() throws Exception {
-            return closed.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                frames.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(new Close(statusCode, reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
+    /** A JDK client named after its query, so failures say who it was. */
+    private static ChatClient connect(URI uri, String subprotocol) {
+        return ChatClient.connect(uri.getQuery(), uri, subprotocol);
     }
 
     /** An upgrade request written by hand, and the server's plain HTTP answer to it. */
