@@ -234,12 +234,11 @@ final class ChatConnection implements ClientConnection {
     @Override
     public void onClosed(int code, String reason) {
         String detail = code + (reason == null || reason.isEmpty() ? "" : " " + reason);
-        if (isProtocolViolation(code)) {
+        EvictionCause cause = transportEviction(code);
+        if (cause != null) {
             // The transport itself closed it for a bad frame (too big, invalid UTF-8, ...).
             if (end(LeaveReason.EVICTED, "closed by the transport: " + detail)) {
-                hub.counters().evicted(code == CloseCode.MESSAGE_TOO_BIG.code() ? EvictionCause.TOO_BIG
-                        : code == CloseCode.BAD_PAYLOAD.code() ? EvictionCause.BAD_UTF8
-                        : code == CloseCode.UNSUPPORTED_DATA.code() ? EvictionCause.BINARY : EvictionCause.PROTOCOL_ERROR);
+                hub.counters().evicted(cause);
                 hub.listener().evicted(roomName, user, code, detail);
             }
         } else {
@@ -248,9 +247,20 @@ final class ChatConnection implements ClientConnection {
         release();
     }
 
-    private static boolean isProtocolViolation(int code) {
-        return code == 1002 || code == CloseCode.UNSUPPORTED_DATA.code() || code == CloseCode.BAD_PAYLOAD.code()
-                || code == CloseCode.MESSAGE_TOO_BIG.code();
+    /** The eviction a close code of the transport's own stands for, or null for an ordinary close. */
+    private static EvictionCause transportEviction(int code) {
+        switch (code) {
+            case 1002:
+                return EvictionCause.PROTOCOL_ERROR;
+            case 1003:
+                return EvictionCause.BINARY;
+            case 1007:
+                return EvictionCause.BAD_UTF8;
+            case 1009:
+                return EvictionCause.TOO_BIG;
+            default:
+                return null;
+        }
     }
 
     // ---- commands from TextCommands and JsonCommands ---------------------------------------
