@@ -272,23 +272,20 @@ final class RoomActor implements Room {
     }
 
     private void broadcastTyping(String user, boolean now) {
-        Frame frame = Frame.of(JsonFormat.typing(name, user, now));
-        String key = "typing " + user;
-        for (int i = 0, n = members.size(); i < n; i++) {
-            ChatConnection member = members.get(i);
-            if (member.format() == WireFormat.JSON && !member.user().equals(user)) {
-                member.offerEphemeral(key, frame);
-            }
-        }
+        broadcastEphemeral("typing " + user, Frame.of(JsonFormat.typing(name, user, now)), user);
     }
 
     private void broadcastPresence(String user) {
         Presence presence = users.get(user);
         Frame frame = Frame.of(JsonFormat.presence(name, user, isAway(user) ? "away" : "online", presence.lastSeen));
-        String key = "presence " + user;
+        broadcastEphemeral("presence " + user, frame, null);
+    }
+
+    /** To every JSON member except {@code exceptUser}'s connections, replacing a queued frame of the same key. */
+    private void broadcastEphemeral(String key, Frame frame, String exceptUser) {
         for (int i = 0, n = members.size(); i < n; i++) {
             ChatConnection member = members.get(i);
-            if (member.format() == WireFormat.JSON) {
+            if (member.format() == WireFormat.JSON && !member.user().equals(exceptUser)) {
                 member.offerEphemeral(key, frame);
             }
         }
