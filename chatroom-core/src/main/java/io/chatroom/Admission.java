@@ -33,7 +33,7 @@ public sealed interface Admission permits Admission.Accepted, Admission.Refused 
     /**
      * The request is refused with this HTTP status and a one-line, human-readable body.
      *
-     * @param status the HTTP status: 400, 401, 403, 429 or 503
+     * @param status the HTTP status: 400, 401, 403, 429, 503, or 500 when an authenticator failed
      * @param reason the response body, one line without a line break
      */
     record Refused(int status, String reason) implements Admission {

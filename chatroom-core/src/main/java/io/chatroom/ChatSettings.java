@@ -33,6 +33,8 @@ import java.util.concurrent.Executor;
  * @param rateAbuseLimit           frames dropped by the rate limit in a row before the connection is closed
  *                                 with 1008; 0 never closes
  * @param historySize              messages kept per room by the in-memory store and sent on connect
+ * @param recoveryLimit            the most messages one {@code since} recovery returns; a client that missed more
+ *                                 gets the latest history with {@code recovered:false}
  * @param maxTextLength            the longest message text in characters ({@code too_long} error); 0 for no limit
  *                                 beyond the frame size
  * @param typingTimeout            how long a {@code typing:true} lasts without a refresh
@@ -58,6 +60,7 @@ public record ChatSettings(
         double ratePerSecond,
         int rateAbuseLimit,
         int historySize,
+        int recoveryLimit,
         int maxTextLength,
         Duration typingTimeout,
         int maxConnections,
@@ -92,6 +95,10 @@ public record ChatSettings(
     public static final int DEFAULT_RATE_ABUSE_LIMIT = 100;
     /** Messages of history per room: 100. */
     public static final int DEFAULT_HISTORY_SIZE = 100;
+    /** Messages one recovery returns at most: 1,000. */
+    public static final int DEFAULT_RECOVERY_LIMIT = 1000;
+    /** The longest any duration setting may be: 1 day. */
+    public static final Duration MAX_DURATION = Duration.ofDays(1);
     /** Message text length: 0, only the frame size limits it. */
     public static final int DEFAULT_MAX_TEXT_LENGTH = 0;
     /** How long a typing indicator lasts without a refresh: 6 s. */
@@ -105,8 +112,8 @@ public record ChatSettings(
         requirePositive(pongWait, "pongWait");
         requirePositive(writeWait, "writeWait");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
-        if (drainTimeout.isNegative()) {
-            throw new IllegalArgumentException("drainTimeout must not be negative: " + drainTimeout);
+        if (drainTimeout.isNegative() || drainTimeout.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("drainTimeout must be between 0 and " + MAX_DURATION + ": " + drainTimeout);
         }
         requireAtLeast(sendQueueFrames, 1, "sendQueueFrames");
         if (sendQueueBytes < 1) {
@@ -119,6 +126,7 @@ public record ChatSettings(
         }
         requireAtLeast(rateAbuseLimit, 0, "rateAbuseLimit");
         requireAtLeast(historySize, 0, "historySize");
+        requireAtLeast(recoveryLimit, 1, "recoveryLimit");
         requireAtLeast(maxTextLength, 0, "maxTextLength");
         requirePositive(typingTimeout, "typingTimeout");
         requireAtLeast(maxConnections, 0, "maxConnections");
@@ -144,8 +152,8 @@ public record ChatSettings(
 
     private static void requirePositive(Duration d, String name) {
         Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + d);
+        if (d.isNegative() || d.isZero() || d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be positive and at most " + MAX_DURATION + ": " + d);
         }
     }
 
@@ -168,6 +176,7 @@ public record ChatSettings(
         private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
         private int rateAbuseLimit = DEFAULT_RATE_ABUSE_LIMIT;
         private int historySize = DEFAULT_HISTORY_SIZE;
+        private int recoveryLimit = DEFAULT_RECOVERY_LIMIT;
         private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
         private Duration typingTimeout = DEFAULT_TYPING_TIMEOUT;
         private int maxConnections = UNLIMITED;
@@ -195,6 +204,7 @@ public record ChatSettings(
             ratePerSecond = s.ratePerSecond;
             rateAbuseLimit = s.rateAbuseLimit;
             historySize = s.historySize;
+            recoveryLimit = s.recoveryLimit;
             maxTextLength = s.maxTextLength;
             typingTimeout = s.typingTimeout;
             maxConnections = s.maxConnections;
@@ -265,6 +275,12 @@ public record ChatSettings(
         /** See {@link ChatSettings#rateAbuseLimit()}; default {@link #DEFAULT_RATE_ABUSE_LIMIT}. */
         public Builder rateAbuseLimit(int value) {
             rateAbuseLimit = value;
+            return this;
+        }
+
+        /** See {@link ChatSettings#recoveryLimit()}; default {@link #DEFAULT_RECOVERY_LIMIT}. */
+        public Builder recoveryLimit(int value) {
+            recoveryLimit = value;
             return this;
         }
 
@@ -343,7 +359,7 @@ public record ChatSettings(
         /** The settings; throws {@link IllegalArgumentException} naming the first invalid value. */
         public ChatSettings build() {
             return new ChatSettings(pingPeriod, pongWait, writeWait, drainTimeout, sendQueueFrames,
-                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, rateAbuseLimit, historySize,
+                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, rateAbuseLimit, historySize, recoveryLimit,
                     maxTextLength, typingTimeout,
                     maxConnections,
                     maxConnectionsPerAddress, originPolicy, authenticator, messageStore, broker, listener,

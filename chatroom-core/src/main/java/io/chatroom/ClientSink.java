@@ -1,5 +1,7 @@
 package io.chatroom;
 
+import java.nio.ByteBuffer;
+
 /**
  * The transport SPI: how the core writes to one WebSocket connection.
  *
@@ -16,6 +18,15 @@ public interface ClientSink {
      * when the transport has taken the frame (or failed to).
      */
     void send(Frame frame, WriteCallback callback);
+
+    /**
+     * Writes a pong frame with this payload (at most 125 bytes) in answer to a client's ping
+     * ({@link ClientConnection#onPing}). It is a write like {@link #send}: the core calls it
+     * only when no other write is in flight, and {@code callback} completes exactly once,
+     * when the transport has taken the frame (or failed to). Adapters must not answer pings
+     * on their own: the core counts every pong against the client's send queue.
+     */
+    void pong(ByteBuffer payload, WriteCallback callback);
 
     /** Sends a WebSocket ping; the matching pong is reported with {@link ClientConnection#onPong()}. */
     void ping();

@@ -10,26 +10,22 @@ import io.chatroom.LeaveReason;
 import io.chatroom.WireFormat;
 import io.chatroom.WriteCallback;
 import io.chatroom.spi.Clock;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client connection: its inbound path (size check, rate limit, command dispatch), its
- * bounded outbound queue with at most one write in flight, and its heartbeat.
+ * heartbeat and its end. Everything it sends goes through its {@link Outbound}.
  *
  * <p>Threads: the {@code on*} methods are called by the transport, one at a time; {@link
- * #offer} by room executors and private-message senders concurrently, so the outbound queue
- * is lock-free; {@link #tick} by the hub's timer. Fields name their owner where it matters.
+ * #offer} by room executors and private-message senders concurrently; {@link #tick} by the
+ * hub's timer. Fields name their owner where it matters.
  */
 final class ChatConnection implements ClientConnection {
-
-    private static final long IDLE = Long.MIN_VALUE;
 
     private final HubCore hub;
     private final Clock clock;
@@ -41,8 +37,6 @@ final class ChatConnection implements ClientConnection {
     /** The id of the last message the client saw, from the handshake, or null. */
     private final String since;
     private final int maxTextLength;
-    private final int maxFrames;
-    private final long maxBytes;
     private final int maxMessageBytes;
     private final long pingPeriod;
     private final long pongWait;
@@ -64,49 +58,18 @@ final class ChatConnection implements ClientConnection {
     private long lastPing;
     private volatile Clock.Cancellable heartbeat = () -> { };
 
-    /** Frames, {@link CloseRequest}s and {@link EphemeralSlot}s, in sending order. */
-    private final ConcurrentLinkedDeque<Object> queue = new ConcurrentLinkedDeque<>();
-    /**
-     * Nothing is written until the room has put its greeting (history, or the JSON
-     * {@code welcome}) at the head of the queue, so that the greeting is always first even
-     * when a private message or an error was queued before the room saw the join.
-     */
-    private volatile boolean greeted;
-    /**
-     * The newest pending frame per ephemeral key (typing, presence); JSON connections only,
-     * created on first use by the room's executor (the only caller of {@link #offerEphemeral})
-     * and published to writers through the queue.
-     */
-    private volatile ConcurrentHashMap<String, Frame> ephemeral;
+    /** Every frame to the client passes through here. */
+    private final Outbound outbound;
     private volatile Clock.Cancellable expiry = () -> { };
-    private final AtomicInteger queuedFrames = new AtomicInteger();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean writing = new AtomicBoolean();
-    /** When the write in flight started, or {@link #IDLE}; written by whoever holds {@link #writing}. */
-    private volatile long writeStarted = IDLE;
-    private int inFlightBytes;
-    private final WriteCallback onWritten = new WriteCallback() {
-        @Override
-        public void succeeded() {
-            written();
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-            written();
-            end(LeaveReason.CLOSED, "write failed: " + cause);
-            sink.abort();
-        }
-    };
 
     /** Set once, by whoever ends the connection first; the reason its leave reports. */
     private final AtomicReference<LeaveReason> ending = new AtomicReference<>();
-    /** Set once a close request is queued: later frames are dropped. */
-    private volatile boolean closeQueued;
     private final AtomicBoolean released = new AtomicBoolean();
     /** Why the connection ended, in words; written once by {@link #end}, read by {@link #release}. */
     private volatile String endDetail;
 
+    /** Owned by the room's executor: whether the room counts this connection as a member (joined, not left). */
+    boolean member;
     /** Owned by the room's executor. */
     boolean away;
 
@@ -122,8 +85,6 @@ final class ChatConnection implements ClientConnection {
         this.since = since;
         var s = hub.settings();
         this.maxTextLength = s.maxTextLength();
-        this.maxFrames = s.sendQueueFrames();
-        this.maxBytes = s.sendQueueBytes();
         this.maxMessageBytes = s.maxMessageBytes();
         this.pingPeriod = s.pingPeriod().toNanos();
         this.pongWait = s.pongWait().toNanos();
@@ -133,6 +94,24 @@ final class ChatConnection implements ClientConnection {
         this.rateAbuseLimit = s.rateAbuseLimit();
         this.lastInbound = now;
         this.lastPing = now;
+        this.outbound = new Outbound(sink, clock, hub.counters(), new Outbound.Owner() {
+            @Override
+            public boolean isEnding() {
+                return ChatConnection.this.isEnding();
+            }
+
+            @Override
+            public void overflow(String detail) {
+                terminate(EvictionCause.SLOW_CONSUMER, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
+                        detail);
+            }
+
+            @Override
+            public void writeFailed(Throwable cause) {
+                end(LeaveReason.CLOSED, "write failed: " + cause);
+                sink.abort();
+            }
+        }, s.sendQueueFrames(), s.sendQueueBytes());
     }
 
     void bind(RoomActor room) {
@@ -232,35 +211,32 @@ final class ChatConnection implements ClientConnection {
     }
 
     @Override
-    public void onClosed(int code, String reason) {
-        String detail = code + (reason == null || reason.isEmpty() ? "" : " " + reason);
-        EvictionCause cause = transportEviction(code);
-        if (cause != null) {
-            // The transport itself closed it for a bad frame (too big, invalid UTF-8, ...).
-            if (end(LeaveReason.EVICTED, "closed by the transport: " + detail)) {
-                hub.counters().evicted(cause);
-                hub.listener().evicted(roomName, user, code, detail);
-            }
-        } else {
-            end(LeaveReason.CLOSED, "closed by the client or network: " + detail);
-        }
-        release();
+    public void onPing(ByteBuffer payload) {
+        lastInbound = clock.nanoTime();
+        outbound.offerPong(payload);
     }
 
-    /** The eviction a close code of the transport's own stands for, or null for an ordinary close. */
-    private static EvictionCause transportEviction(int code) {
-        switch (code) {
-            case 1002:
-                return EvictionCause.PROTOCOL_ERROR;
-            case 1003:
-                return EvictionCause.BINARY;
-            case 1007:
-                return EvictionCause.BAD_UTF8;
-            case 1009:
-                return EvictionCause.TOO_BIG;
-            default:
-                return null;
+    @Override
+    public void onFrameRefused(int code, String reason) {
+        EvictionCause cause = switch (code) {
+            case 1003 -> EvictionCause.BINARY;
+            case 1007 -> EvictionCause.BAD_UTF8;
+            case 1009 -> EvictionCause.TOO_BIG;
+            default -> EvictionCause.PROTOCOL_ERROR;
+        };
+        String detail = code + (reason == null || reason.isEmpty() ? "" : " " + reason);
+        if (end(LeaveReason.EVICTED, "frame refused by the transport: " + detail)) {
+            hub.counters().evicted(cause);
+            hub.listener().evicted(roomName, user, code, detail);
         }
+    }
+
+    /** A close the client or the network started is never an eviction, whatever its code. */
+    @Override
+    public void onClosed(int code, String reason) {
+        String detail = code + (reason == null || reason.isEmpty() ? "" : " " + reason);
+        end(LeaveReason.CLOSED, "closed by the client or network: " + detail);
+        release();
     }
 
     // ---- commands from TextCommands and JsonCommands ---------------------------------------
@@ -324,15 +300,26 @@ final class ChatConnection implements ClientConnection {
         return false;
     }
 
+    /** Credentials that expire further ahead than this are treated as never expiring: 100 years. */
+    private static final long NEVER_MILLIS = TimeUnit.DAYS.toMillis(36_500);
+
     /** Closes the connection with 1008 when credentials expire, unless they are renewed first. */
     void expireAt(java.time.Instant expiresAt) {
         expiry.cancel();
-        if (expiresAt != null) {
-            long delay = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(expiresAt.toEpochMilli() - clock.epochMillis());
-            expiry = clock.schedule(() -> terminate(EvictionCause.TOKEN_EXPIRED, LeaveReason.EVICTED,
-                    CloseCode.POLICY_VIOLATION, "token expired"),
-                    delay);
+        if (expiresAt == null) {
+            return;
         }
+        long delayMillis;
+        try {
+            delayMillis = Math.subtractExact(expiresAt.toEpochMilli(), clock.epochMillis());
+        } catch (ArithmeticException farAway) {
+            delayMillis = expiresAt.isBefore(java.time.Instant.EPOCH) ? 0 : Long.MAX_VALUE;
+        }
+        if (delayMillis >= NEVER_MILLIS) {
+            return;
+        }
+        expiry = clock.schedule(() -> terminate(EvictionCause.TOKEN_EXPIRED, LeaveReason.EVICTED,
+                CloseCode.POLICY_VIOLATION, "token expired"), TimeUnit.MILLISECONDS.toNanos(Math.max(delayMillis, 0)));
     }
 
     // ---- outbound --------------------------------------------------------------------------
@@ -342,123 +329,32 @@ final class ChatConnection implements ClientConnection {
      * because its queue is full. Never blocks.
      */
     boolean offer(Frame frame) {
-        return offer(frame, frame.byteLength());
+        return outbound.offer(frame);
     }
 
-    private boolean offer(Object item, int size) {
-        if (closeQueued || isEnding()) {
-            return false;
-        }
-        int frames = queuedFrames.incrementAndGet();
-        long bytes = queuedBytes.addAndGet(size);
-        if (frames > maxFrames || bytes + sink.bufferedBytes() > maxBytes) {
-            queuedFrames.decrementAndGet();
-            queuedBytes.addAndGet(-size);
-            terminate(EvictionCause.SLOW_CONSUMER, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
-                    "slow consumer: send queue full (" + (frames - 1) + " frames, " + (bytes - size) + " bytes queued)");
-            return false;
-        }
-        hub.counters().messagesOut.increment();
-        hub.counters().queueDepth(frames);
-        if (item instanceof Frame frame && greeted && queue.isEmpty() && writing.compareAndSet(false, true)) {
-            // Nothing queued and nothing in flight: write at once, without a queue node.
-            if (queue.isEmpty()) {
-                startWrite(frame, size);
-                return true;
-            }
-            writing.set(false);
-        }
-        queue.offer(item);
-        drain();
-        return true;
-    }
-
-    /**
-     * Queues an ephemeral frame (typing, presence): a newer frame for the same key replaces
-     * one still queued instead of taking another place in the queue.
-     */
+    /** Queues an ephemeral frame (typing, presence); JSON connections only coalesce them. */
     void offerEphemeral(String key, Frame frame) {
-        if (format != WireFormat.JSON) {
-            offer(frame);
-            return;
-        }
-        ConcurrentHashMap<String, Frame> ephemeral = this.ephemeral;
-        if (ephemeral == null) {
-            ephemeral = new ConcurrentHashMap<>(4);
-            this.ephemeral = ephemeral;
-        }
-        if (closeQueued || isEnding()) {
-            return;
-        }
-        if (ephemeral.put(key, frame) == null && !offer(new EphemeralSlot(key, frame.byteLength()), frame.byteLength())) {
-            ephemeral.remove(key);
+        if (format == WireFormat.JSON) {
+            outbound.offerEphemeral(key, frame);
+        } else {
+            outbound.offer(frame);
         }
     }
 
     /** Queues a close after every frame queued so far (graceful shutdown). */
     void closeAfterFlush(LeaveReason reason, CloseCode code, String text) {
-        if (isEnding() || closeQueued) {
-            return;
-        }
-        closeQueued = true;
-        queue.offer(new CloseRequest(reason, code, text));
-        drain();
+        outbound.closeAfterFlush(() -> terminate(null, reason, code, text));
     }
 
     /** Called once by the room: puts the greeting ahead of anything queued and starts writing. */
     void greet(List<Frame> greeting) {
-        hub.counters().messagesOut.add(greeting.size());
-        for (int i = greeting.size() - 1; i >= 0; i--) {
-            Frame frame = greeting.get(i);
-            queuedFrames.incrementAndGet();
-            queuedBytes.addAndGet(frame.byteLength());
-            queue.offerFirst(frame);
-        }
-        greeted = true;
-        drain();
-    }
-
-    private void drain() {
-        while (greeted && !queue.isEmpty() && writing.compareAndSet(false, true)) {
-            Object item = queue.poll();
-            if (item == null) {
-                writing.set(false);
-                continue;
-            }
-            if (item instanceof CloseRequest close) {
-                terminate(null, close.reason, close.code, close.text);
-                return;
-            }
-            if (item instanceof EphemeralSlot slot) {
-                startWrite(ephemeral.remove(slot.key), slot.accountedBytes);
-            } else {
-                Frame frame = (Frame) item;
-                startWrite(frame, frame.byteLength());
-            }
-            return;
-        }
-    }
-
-    /** Called by the holder of {@link #writing}. */
-    private void startWrite(Frame frame, int accountedBytes) {
-        inFlightBytes = accountedBytes;
-        writeStarted = clock.nanoTime();
-        sink.send(frame, onWritten);
-    }
-
-    private void written() {
-        hub.counters().deliveries.increment();
-        queuedFrames.decrementAndGet();
-        queuedBytes.addAndGet(-inFlightBytes);
-        writeStarted = IDLE;
-        writing.set(false);
-        drain();
+        outbound.greet(greeting);
     }
 
     // ---- heartbeat -------------------------------------------------------------------------
 
     void startHeartbeat() {
-        schedule(Math.min(pingPeriod, pongWait));
+        schedule(Math.min(Math.min(pingPeriod, pongWait), writeWait));
     }
 
     private void schedule(long delayNanos) {
@@ -477,8 +373,8 @@ final class ChatConnection implements ClientConnection {
                             + " ms (" + pongs + " pings answered)");
             return;
         }
-        long started = writeStarted;
-        if (started != IDLE && now - started >= writeWait) {
+        long started = outbound.writeStarted();
+        if (started != Outbound.IDLE && now - started >= writeWait) {
             terminate(EvictionCause.WRITE_TIMEOUT, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
                     "write timeout: one write took over " + millis(writeWait) + " ms");
             return;
@@ -487,8 +383,9 @@ final class ChatConnection implements ClientConnection {
             sink.ping();
             lastPing = now;
         }
-        long next = Math.min(lastPing + pingPeriod, lastInbound + pongWait);
-        if (started != IDLE) {
+        // A write may start and stall at any moment between ticks: look again within the write wait.
+        long next = Math.min(Math.min(lastPing + pingPeriod, lastInbound + pongWait), now + writeWait);
+        if (started != Outbound.IDLE) {
             next = Math.min(next, started + writeWait);
         }
         schedule(next - now);
@@ -511,6 +408,12 @@ final class ChatConnection implements ClientConnection {
         }
         sink.close(code.code(), truncate(closeReason));
         clock.schedule(() -> abort(reason), writeWait);
+    }
+
+    /** Binding failed half-way: ends and releases the connection, so that no member or slot is left behind. */
+    void fail(RuntimeException cause) {
+        end(LeaveReason.CLOSED, "could not be bound: " + cause);
+        release();
     }
 
     /** Drops the connection at once, if the transport has not reported it closed. */
@@ -536,7 +439,7 @@ final class ChatConnection implements ClientConnection {
 
     private void release() {
         if (released.compareAndSet(false, true)) {
-            queue.clear();
+            outbound.clear();
             hub.release(this);
             hub.listener().disconnected(roomName, user, ending.get(), endDetail);
         }
@@ -590,12 +493,5 @@ final class ChatConnection implements ClientConnection {
     @Override
     public String toString() {
         return user + "@" + roomName + "(" + remoteAddress + ")";
-    }
-
-    private record CloseRequest(LeaveReason reason, CloseCode code, String text) {
-    }
-
-    /** The queue place of an ephemeral key; counted against the limits with its first frame's size. */
-    private record EphemeralSlot(String key, int accountedBytes) {
     }
 }

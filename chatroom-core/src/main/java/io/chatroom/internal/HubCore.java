@@ -169,7 +169,12 @@ public final class HubCore implements Hub {
         Authenticator authenticator = settings.authenticator();
         Authenticator.Result auth = null;
         if (authenticator != null) {
-            auth = authenticator.authenticate(token(query, request), room);
+            try {
+                auth = authenticator.authenticate(token(query, request), room);
+            } catch (RuntimeException e) {
+                LOG.warn("Authenticator failed on a request for room {}", room, e);
+                return refuse(request, 500, "credentials could not be checked");
+            }
             if (!auth.isGranted()) {
                 return refuse(request, auth.status(), auth.reason() == null ? "not authorized" : auth.reason());
             }
@@ -247,21 +252,38 @@ public final class HubCore implements Hub {
 
     // ---- connections and rooms -------------------------------------------------------------
 
+    /**
+     * Binds an admitted WebSocket: all or nothing. The connection is bound to its room before
+     * anyone else can see it (shutdown, private messages); if binding fails half-way, it is
+     * ended and released, so that neither a member nor a connection slot is left behind.
+     */
     private ClientConnection connect(Accepted accepted, ClientSink sink) {
-        ChatConnection connection = new ChatConnection(this, sink, accepted.room, accepted.user, accepted.format,
-                accepted.remoteAddress, accepted.since);
-        connections.add(connection);
-        usersOnline.compute(accepted.user, (u, all) -> append(all, connection));
-        RoomActor room = rooms.compute(accepted.room, (name, existing) -> {
-            RoomActor r = existing != null ? existing : new RoomActor(this, name);
-            r.bound++;
-            return r;
-        });
+        ChatConnection connection;
+        RoomActor room;
+        try {
+            connection = new ChatConnection(this, sink, accepted.room, accepted.user, accepted.format,
+                    accepted.remoteAddress, accepted.since);
+            room = rooms.compute(accepted.room, (name, existing) -> {
+                RoomActor r = existing != null ? existing : new RoomActor(this, name);
+                r.bound++;
+                return r;
+            });
+        } catch (RuntimeException e) {
+            unreserve(accepted.remoteAddress);
+            throw e;
+        }
         connection.bind(room);
+        try {
+            connections.add(connection);
+            usersOnline.compute(accepted.user, (u, all) -> append(all, connection));
+            room.post(() -> room.join(connection));
+            connection.startHeartbeat();
+            connection.expireAt(accepted.expiresAt);
+        } catch (RuntimeException e) {
+            connection.fail(e);
+            throw e;
+        }
         listener.connected(accepted.room, accepted.user, accepted.remoteAddress, accepted.format);
-        room.post(() -> room.join(connection));
-        connection.startHeartbeat();
-        connection.expireAt(accepted.expiresAt);
         if (shuttingDown.get()) {
             connection.closeAfterFlush(LeaveReason.SHUTDOWN, CloseCode.GOING_AWAY, SHUTTING_DOWN);
         }
@@ -316,8 +338,18 @@ public final class HubCore implements Hub {
 
     // ---- private messages, signals, credentials -------------------------------------------
 
+    /** Whether the user has a connection that is not ending. */
+    private boolean isOnline(String user) {
+        for (ChatConnection c : usersOnline.getOrDefault(user, NONE)) {
+            if (!c.isEnding()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void sendPrivate(ChatConnection from, String to, String text, String ref) {
-        if (!usersOnline.containsKey(to)) {
+        if (!isOnline(to)) {
             from.error(ErrorCode.UNKNOWN_USER, "user " + to + " is not online", ref);
             return;
         }
@@ -329,7 +361,7 @@ public final class HubCore implements Hub {
     }
 
     void sendSignal(ChatConnection from, String to, String signal, String payload, String ref) {
-        if (!usersOnline.containsKey(to)) {
+        if (!isOnline(to)) {
             from.error(ErrorCode.UNKNOWN_USER, "user " + to + " is not online", ref);
             return;
         }
@@ -342,7 +374,14 @@ public final class HubCore implements Hub {
             connection.error(ErrorCode.BAD_REQUEST, "this server has no authenticator", ref);
             return;
         }
-        Authenticator.Result result = authenticator.authenticate(token, connection.room());
+        Authenticator.Result result;
+        try {
+            result = authenticator.authenticate(token, connection.room());
+        } catch (RuntimeException e) {
+            LOG.warn("Authenticator failed on renewed credentials of {}", connection, e);
+            connection.error(ErrorCode.BAD_REQUEST, "credentials refused: they could not be checked", ref);
+            return;
+        }
         if (!result.isGranted() || !connection.user().equals(result.user())) {
             connection.error(ErrorCode.BAD_REQUEST, "credentials refused: "
                     + (result.isGranted() ? "they name another user" : result.reason()), ref);
@@ -401,39 +440,65 @@ public final class HubCore implements Hub {
 
     // ---- shutdown --------------------------------------------------------------------------
 
+    /** Never throws; the future completes by the drain deadline whatever a connection or listener does. */
     @Override
     public CompletableFuture<Void> shutdown(Duration drainTimeout) {
         if (!shuttingDown.compareAndSet(false, true)) {
             return terminated;
         }
+        try {
+            startShutdown(drainTimeout);
+        } catch (RuntimeException e) {
+            LOG.error("Shutdown could not drain connections; aborting them", e);
+            abortAll(drainTimeout);
+        }
+        return terminated;
+    }
+
+    private void startShutdown(Duration drainTimeout) {
         List<ChatConnection> open = new ArrayList<>(connections);
         LOG.info("Shutting down: draining {} connections within {} ms", open.size(), drainTimeout.toMillis());
         if (open.isEmpty()) {
             finishShutdown();
-            return terminated;
+            return;
         }
         long drain = drainTimeout.toNanos();
+        // First the deadline, so that it holds whatever happens to the batches.
+        clock.schedule(() -> abortAll(drainTimeout), drain);
         int batches = Math.min(CLOSE_BATCHES, open.size());
         for (int b = 0; b < batches; b++) {
             List<ChatConnection> batch = open.subList(b * open.size() / batches, (b + 1) * open.size() / batches);
-            // Through the room, so that a broadcast under way reaches every member before its close.
-            Runnable close = () -> batch.forEach(c -> c.roomActor().post(() -> c.closeAfterFlush(LeaveReason.SHUTDOWN,
-                    CloseCode.GOING_AWAY, SHUTTING_DOWN)));
+            Runnable close = () -> batch.forEach(this::closeForShutdown);
             if (b == 0) {
                 close.run();
             } else {
                 clock.schedule(close, drain / 2 * b / batches);
             }
         }
-        clock.schedule(() -> {
-            List<ChatConnection> left = new ArrayList<>(connections);
-            if (!left.isEmpty()) {
-                LOG.warn("Drain timeout of {} ms passed: aborting {} connections", drainTimeout.toMillis(), left.size());
+    }
+
+    /** Through the room, so that a broadcast under way reaches every member before its close. */
+    private void closeForShutdown(ChatConnection c) {
+        try {
+            c.roomActor().post(() -> c.closeAfterFlush(LeaveReason.SHUTDOWN, CloseCode.GOING_AWAY, SHUTTING_DOWN));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not close {} for shutdown; it is aborted at the drain deadline", c, e);
+        }
+    }
+
+    private void abortAll(Duration drainTimeout) {
+        List<ChatConnection> left = new ArrayList<>(connections);
+        if (!left.isEmpty()) {
+            LOG.warn("Drain timeout of {} ms passed: aborting {} connections", drainTimeout.toMillis(), left.size());
+        }
+        for (ChatConnection c : left) {
+            try {
+                c.abort(LeaveReason.SHUTDOWN);
+            } catch (RuntimeException e) {
+                LOG.warn("Aborting {} failed", c, e);
             }
-            left.forEach(c -> c.abort(LeaveReason.SHUTDOWN));
-            finishShutdown();
-        }, drain);
-        return terminated;
+        }
+        finishShutdown();
     }
 
     private void finishShutdown() {
@@ -441,7 +506,15 @@ public final class HubCore implements Hub {
             return;
         }
         // Let rooms process the leaves already posted before their threads stop.
-        executor.execute(() -> {
+        try {
+            executor.execute(this::stopOwnThreads);
+        } catch (RuntimeException rejected) {
+            stopOwnThreads();
+        }
+    }
+
+    private void stopOwnThreads() {
+        try {
             broker.close();
             if (ownedExecutor != null) {
                 ownedExecutor.shutdown();
@@ -450,8 +523,11 @@ public final class HubCore implements Hub {
                 clock.close();
             }
             LOG.info("Shut down");
+        } catch (RuntimeException e) {
+            LOG.warn("Stopping the hub's threads failed", e);
+        } finally {
             terminated.complete(null);
-        });
+        }
     }
 
     /** An upgrade that may still become a connection; holds a slot against the limits. */

@@ -87,6 +87,7 @@ final class RoomActor implements Room {
         }
         String user = connection.user();
         boolean wasAway = isAway(user);
+        connection.member = true;
         members.add(connection);
         Presence presence = users.computeIfAbsent(user, u -> new Presence());
         presence.connections++;
@@ -105,13 +106,15 @@ final class RoomActor implements Room {
     /**
      * The greeting, ahead of anything else the connection was sent: history (or the messages
      * missed since {@code since}) as lines in text mode, or a {@code welcome} in JSON mode.
+     * It takes at most half of the send queue's limits (the newest messages that fit), so
+     * that what the server chose to send never makes the newcomer a slow consumer.
      */
     private void greet(ChatConnection connection, boolean firstOfUser) {
         MessageStore store = hub.store();
         List<StoredMessage> history = null;
         boolean recovered = false;
         if (connection.since() != null) {
-            MessageStore.Recovery recovery = store.since(name, connection.since(), Integer.MAX_VALUE);
+            MessageStore.Recovery recovery = store.since(name, connection.since(), hub.settings().recoveryLimit());
             if (recovery.complete()) {
                 history = recovery.messages();
                 recovered = true;
@@ -120,26 +123,44 @@ final class RoomActor implements Room {
         if (history == null) {
             history = store.latest(name, hub.settings().historySize());
         }
-        List<Frame> greeting = new ArrayList<>(history.size() + 1);
+        Budget budget = Budget.greeting(hub.settings());
+        List<Frame> greeting;
         if (connection.format() == WireFormat.TEXT) {
-            for (StoredMessage m : history) {
-                greeting.add(Frame.of(TextFormat.chat(m.from(), m.text())));
+            Frame ownJoin = firstOfUser ? null : Frame.of(TextFormat.joined(connection.user()));
+            if (ownJoin != null) {
+                budget.take(ownJoin.byteLength());
             }
-            if (!firstOfUser) {
-                greeting.add(Frame.of(TextFormat.joined(connection.user())));
+            List<Frame> lines = new ArrayList<>(history.size());
+            for (int i = history.size() - 1; i >= 0; i--) {
+                StoredMessage m = history.get(i);
+                Frame line = Frame.of(TextFormat.chat(m.from(), m.text()));
+                if (!budget.take(line.byteLength())) {
+                    break;
+                }
+                lines.add(line);
+            }
+            java.util.Collections.reverse(lines);
+            greeting = lines;
+            if (ownJoin != null) {
+                greeting.add(ownJoin);
             }
         } else {
             List<JsonFormat.Member> list = new ArrayList<>(users.size());
             for (String user : sortedUsers()) {
                 list.add(new JsonFormat.Member(user, isAway(user) ? "away" : "online"));
             }
-            greeting.add(Frame.of(JsonFormat.welcome(name, connection.user(), list, history, recovered, hub.settings())));
+            List<StoredMessage> fitting = budget.newestFitting(history,
+                    h -> JsonFormat.welcome(name, connection.user(), list, h, false, hub.settings()));
+            greeting = List.of(Frame.of(JsonFormat.welcome(name, connection.user(), list, fitting,
+                    recovered && fitting.size() == history.size(), hub.settings())));
         }
         connection.greet(greeting);
     }
 
     void leave(ChatConnection connection, LeaveReason reason) {
-        if (members.remove(connection)) {
+        if (connection.member) {
+            connection.member = false;
+            members.remove(connection);
             String user = connection.user();
             Presence presence = users.get(user);
             boolean wasAway = isAway(user);
@@ -169,7 +190,7 @@ final class RoomActor implements Room {
     // ---- messages --------------------------------------------------------------------------
 
     void chat(ChatConnection from, String text, String ref) {
-        if (from.isEnding()) {
+        if (!from.member || from.isEnding()) {
             return;
         }
         stopTyping(from.user());
@@ -201,27 +222,36 @@ final class RoomActor implements Room {
         }
     }
 
+    /** A page of older messages: the newest of them that fit in half the send queue, {@code more} if any were left out. */
     void history(ChatConnection asker, String before, int limit, String ref) {
+        if (!asker.member) {
+            return;
+        }
         if (!hub.store().isWellFormedId(before)) {
             asker.error(ErrorCode.BAD_REQUEST, "field 'before' is not a message id", ref);
             return;
         }
         MessageStore.Page page = hub.store().before(name, before, limit);
-        asker.offer(Frame.of(JsonFormat.history(name, page.messages(), page.more(), ref)));
+        List<StoredMessage> fitting = Budget.greeting(hub.settings()).newestFitting(page.messages(),
+                p -> JsonFormat.history(name, p, true, ref));
+        boolean more = page.more() || fitting.size() < page.messages().size();
+        asker.offer(Frame.of(JsonFormat.history(name, fitting, more, ref)));
     }
 
     void who(ChatConnection asker) {
-        asker.offer(Frame.of(TextFormat.members(sortedUsers())));
+        if (asker.member) {
+            asker.offer(Frame.of(TextFormat.members(sortedUsers())));
+        }
     }
 
     // ---- presence and typing ---------------------------------------------------------------
 
     void presence(ChatConnection connection, boolean away) {
-        String user = connection.user();
-        Presence presence = users.get(user);
-        if (presence == null || connection.away == away) {
+        if (!connection.member || connection.away == away) {
             return;
         }
+        String user = connection.user();
+        Presence presence = users.get(user);
         boolean wasAway = isAway(user);
         connection.away = away;
         presence.away += away ? 1 : -1;
@@ -232,10 +262,10 @@ final class RoomActor implements Room {
     }
 
     void typing(ChatConnection connection, boolean now) {
-        String user = connection.user();
-        if (!users.containsKey(user)) {
+        if (!connection.member) {
             return;
         }
+        String user = connection.user();
         if (!now) {
             stopTyping(user);
             return;

@@ -56,10 +56,23 @@ final class Harness {
     }
 
     Client connect(HandshakeRequest request) {
+        return connect(request, new RecordingSink());
+    }
+
+    /** A client whose transport is this sink (a stalled one, say, from the first frame on). */
+    Client connect(HandshakeRequest request, RecordingSink sink) {
         Admission admission = hub.admit(request);
         Admission.Accepted accepted = assertInstanceOf(Admission.Accepted.class, admission, () -> admission.toString());
-        RecordingSink sink = new RecordingSink();
         return new Client(sink, accepted.connect(sink));
+    }
+
+    /** A client that reads nothing from the start: every write stays in flight until the test completes it. */
+    Client connectStalled(String room, String user, boolean json, String since) {
+        RecordingSink sink = new RecordingSink();
+        sink.stall();
+        String q = query(room, user) + (since == null ? "" : "&since=" + since);
+        return connect(new HandshakeRequest(q, "chat.example:8080", null, null,
+                json ? List.of("chatroom.v1.json") : List.of(), "10.0.0.1"), sink);
     }
 
     static void assertRefused(Admission admission, int status) {

@@ -3,6 +3,7 @@ package io.chatroom.testing;
 import io.chatroom.ClientSink;
 import io.chatroom.Frame;
 import io.chatroom.WriteCallback;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,10 @@ import java.util.stream.Collectors;
 public final class RecordingSink implements ClientSink {
 
     private final List<Frame> frames = new ArrayList<>();
+    private final List<byte[]> pongs = new ArrayList<>();
     private final ArrayDeque<WriteCallback> pending = new ArrayDeque<>();
     private boolean stalled;
+    private boolean failing;
     private int pings;
     private int closeCode = -1;
     private String closeReason;
@@ -27,7 +30,27 @@ public final class RecordingSink implements ClientSink {
 
     @Override
     public synchronized void send(Frame frame, WriteCallback callback) {
+        if (failing) {
+            callback.failed(new java.io.IOException("broken pipe"));
+            return;
+        }
         frames.add(frame);
+        concurrentWrites++;
+        maxConcurrentWrites = Math.max(maxConcurrentWrites, concurrentWrites);
+        if (stalled) {
+            pending.add(callback);
+            return;
+        }
+        concurrentWrites--;
+        callback.succeeded();
+    }
+
+    /** Records the pong; a write like {@link #send}, stalled with it. */
+    @Override
+    public synchronized void pong(ByteBuffer payload, WriteCallback callback) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        pongs.add(bytes);
         concurrentWrites++;
         maxConcurrentWrites = Math.max(maxConcurrentWrites, concurrentWrites);
         if (stalled) {
@@ -54,6 +77,11 @@ public final class RecordingSink implements ClientSink {
     @Override
     public synchronized void abort() {
         aborted = true;
+    }
+
+    /** From now on every write fails at once, as on a dead network. */
+    public synchronized void failWrites() {
+        failing = true;
     }
 
     /** From now on writes stay in flight until {@link #completeWrites()}. */
@@ -85,6 +113,11 @@ public final class RecordingSink implements ClientSink {
     /** The frames written so far, in order. */
     public synchronized List<Frame> frames() {
         return List.copyOf(frames);
+    }
+
+    /** The payloads of the pongs written so far, in order. */
+    public synchronized List<byte[]> pongs() {
+        return List.copyOf(pongs);
     }
 
     public synchronized int pings() {

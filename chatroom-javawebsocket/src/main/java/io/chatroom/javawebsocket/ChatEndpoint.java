@@ -3,6 +3,7 @@ package io.chatroom.javawebsocket;
 import io.chatroom.Admission;
 import io.chatroom.ClientConnection;
 import io.chatroom.CloseCode;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocketImpl;
@@ -83,11 +84,7 @@ final class ChatEndpoint {
         });
     }
 
-    /** The code of a close the library started for a bad frame, or 0; written by the decoder thread. */
-    private volatile int initiatedCode;
-    private volatile String initiatedReason;
-
-    /** A pong, or a ping from the client: either is a sign of life. */
+    /** A pong: a sign of life. */
     void pong() {
         run(() -> {
             ClientConnection c = connection;
@@ -97,19 +94,36 @@ final class ChatEndpoint {
         });
     }
 
-    /** The library started closing with this code; a later 1006 report is taken to mean this close. */
+    /** A client's ping: the core answers it. The payload is copied before the library reuses it. */
+    void ping(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+        run(() -> {
+            ClientConnection c = connection;
+            if (c != null && !closeReported) {
+                c.onPing(copy);
+            }
+        });
+    }
+
+    /**
+     * The library started closing with this code (on the decoder thread for a bad frame, or on
+     * the core's request). A refusal of the client's frame is the server's close: the core
+     * counts it as an eviction, and ignores the report of a close it asked for itself.
+     */
     void closeInitiated(int code, String reason) {
-        if (code != CloseFrame.NORMAL && code != CloseFrame.GOING_AWAY && code != CloseFrame.ABNORMAL_CLOSE) {
-            initiatedCode = code;
-            initiatedReason = reason;
+        if (code == CloseFrame.PROTOCOL_ERROR || code == CloseFrame.REFUSE || code == CloseFrame.NO_UTF8
+                || code == CloseFrame.POLICY_VALIDATION || code == CloseFrame.TOOBIG) {
+            run(() -> {
+                ClientConnection c = connection;
+                if (c != null && !closeReported) {
+                    c.onFrameRefused(code, reason);
+                }
+            });
         }
     }
 
     /** The library closed the connection, with the code it sent or received (1006 without one). */
-    void closed(int reportedCode, String reportedReason) {
-        boolean ownClose = reportedCode == CloseFrame.ABNORMAL_CLOSE && initiatedCode != 0;
-        int code = ownClose ? initiatedCode : reportedCode;
-        String reason = ownClose ? initiatedReason : reportedReason;
+    void closed(int code, String reason) {
         JavaWebSocketSink early = sink;
         if (early != null) {
             early.markClosed();

@@ -304,23 +304,20 @@ final class ChatWebSocketServer extends WebSocketServer {
         }
     }
 
-    /** A client's ping is a sign of life too; the library answers it with a pong. */
+    /**
+     * A client's ping is a sign of life too. The library's own answer (this method's super)
+     * would queue a pong without bound; the core answers instead, through its send queue.
+     */
     @Override
     public void onWebsocketPing(WebSocket conn, Framedata frame) {
-        try {
-            super.onWebsocketPing(conn, frame);
-        } catch (RuntimeException e) {
-            LOG.debug("pong to {} failed", conn.getRemoteSocketAddress(), e);
-        }
         if (conn.getAttachment() instanceof ChatEndpoint endpoint) {
-            endpoint.pong();
+            endpoint.ping(frame.getPayloadData());
         }
     }
 
     /**
-     * The library starts a close of its own for a bad frame (1009, 1007, 1002). Remembered,
-     * because the library may then report the end as 1006 (when the peer answers and drops
-     * before its flush-and-close state is set), and the leave must still say "evicted".
+     * The library starts a close of its own: for a bad frame (1009, 1007, 1002), which the
+     * core counts as an eviction, or because the core asked for it.
      */
     @Override
     public void onCloseInitiated(WebSocket conn, int code, String reason) {

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * ({@code outQueue.add} then {@code onWriteDemand}), keeping the buffer so that the
  * {@link FlushTrackingChannel} under the connection completes the callback once the selector
  * thread has written the last byte of it. With one write in flight (the core's rule), the
- * library never holds more than that frame plus the control frames it adds itself (pongs,
- * pings, the close); {@link #bufferedBytes()} reports those, so that a client that floods
- * pings while it reads nothing is seen as slow too. A frame the channel cannot track (an
+ * library never holds more than that frame plus the control frames it adds itself (the
+ * core's pings and the close); the pongs that answer a client's pings are the core's writes
+ * too (the server does not let the library answer them), so a client that floods pings
+ * while it reads nothing holds one pong and is evicted like any slow reader. A frame the channel cannot track (an
  * embedder's factory made a channel of unknown shape) completes once queued, and then the
  * whole library queue counts in {@link #bufferedBytes()}, which the core adds to its own
  * queue before it evicts.
@@ -47,15 +48,24 @@ final class JavaWebSocketSink implements ClientSink {
 
     @Override
     public void send(Frame frame, WriteCallback callback) {
-        if (closed || !socket.isOpen()) {
-            callback.failed(new WebsocketNotConnectedException());
-            return;
-        }
         ByteBuffer bytes;
         try {
             bytes = TextFrames.encode(frame);
         } catch (RuntimeException e) {
             callback.failed(e);
+            return;
+        }
+        write(bytes, callback);
+    }
+
+    @Override
+    public void pong(ByteBuffer payload, WriteCallback callback) {
+        write(TextFrames.pong(payload), callback);
+    }
+
+    private void write(ByteBuffer bytes, WriteCallback callback) {
+        if (closed || !socket.isOpen()) {
+            callback.failed(new WebsocketNotConnectedException());
             return;
         }
         if (tracker != null && !tracker.expect(bytes, callback)) {

@@ -4,7 +4,7 @@ import io.chatroom.Frame;
 import java.nio.ByteBuffer;
 
 /**
- * Server-to-client text frames in RFC 6455 wire format (section 5.2): one final, unmasked
+ * Server-to-client text and pong frames in RFC 6455 wire format (section 5.2): one final, unmasked
  * frame per message, no extension. This is what {@code Draft_6455.createBinaryFrame} makes for
  * the {@link ChatDraft}, which negotiates no extension; the sink builds it here so that it
  * holds the buffer it queues, and copies the frame's shared UTF-8 bytes once, without
@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 final class TextFrames {
 
     private static final byte FIN_TEXT = (byte) 0x81;
+    private static final byte FIN_PONG = (byte) 0x8A;
 
     private TextFrames() {
     }
@@ -32,6 +33,16 @@ final class TextFrames {
             bytes.put((byte) 127).putLong(length);
         }
         bytes.put(payload).flip();
+        return bytes;
+    }
+
+    /** A pong frame carrying this payload (at most 125 bytes; more is cut). */
+    static ByteBuffer pong(ByteBuffer payload) {
+        ByteBuffer body = payload.duplicate();
+        int length = Math.min(body.remaining(), 125);
+        body.limit(body.position() + length);
+        ByteBuffer bytes = ByteBuffer.allocate(2 + length);
+        bytes.put(FIN_PONG).put((byte) length).put(body).flip();
         return bytes;
     }
 }

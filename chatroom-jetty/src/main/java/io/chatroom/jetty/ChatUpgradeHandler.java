@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.api.exceptions.CloseException;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
@@ -228,26 +229,37 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
             }
         }
 
-        /** A client's ping is a sign of life too; answering it is then up to us. */
+        /**
+         * A client's ping is a sign of life too. With this method present Jetty does not
+         * answer it: the core does, through its send queue, so that the pong counts.
+         */
         @Override
         public void onWebSocketPing(ByteBuffer payload) {
             ClientConnection c = connection;
             if (c != null) {
-                c.onPong();
-            }
-            Session s = session;
-            if (s != null) {
-                s.sendPong(payload, org.eclipse.jetty.websocket.api.Callback.NOOP);
+                c.onPing(payload);
             }
         }
 
         /**
-         * Jetty reports an error right before it reports the close with the status it used
-         * (1009 too big, 1007 bad UTF-8, 1006 network), so the close carries the news.
+         * Jetty reports an error right before it reports the close with the status it used.
+         * A {@link CloseException} means Jetty refused a frame of the client's (1009 too big,
+         * 1007 bad UTF-8, 1002 protocol error) and is closing: a close the server started.
+         * Anything else (a network failure) is only the news of the close that follows.
          */
         @Override
         public void onWebSocketError(Throwable cause) {
-            LOG.debug("websocket error for {} in {}", accepted.user(), accepted.room(), cause);
+            ClientConnection c = connection;
+            if (c != null && cause instanceof CloseException refused && isRefusal(refused.getStatusCode())) {
+                c.onFrameRefused(refused.getStatusCode(), refused.getMessage());
+            } else {
+                LOG.debug("websocket error for {} in {}", accepted.user(), accepted.room(), cause);
+            }
+        }
+
+        private static boolean isRefusal(int code) {
+            return code == StatusCode.PROTOCOL || code == StatusCode.BAD_DATA || code == StatusCode.BAD_PAYLOAD
+                    || code == StatusCode.POLICY_VIOLATION || code == StatusCode.MESSAGE_TOO_LARGE;
         }
 
         @Override

@@ -36,6 +36,15 @@ final class JettySink implements ClientSink {
     }
 
     @Override
+    public void pong(ByteBuffer payload, WriteCallback callback) {
+        try {
+            session.sendPong(payload, Callback.from(callback::succeeded, callback::failed));
+        } catch (RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    @Override
     public void ping() {
         try {
             session.sendPing(EMPTY.duplicate(), Callback.NOOP);

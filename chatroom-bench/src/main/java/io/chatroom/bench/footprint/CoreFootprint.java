@@ -35,6 +35,11 @@ public final class CoreFootprint {
         }
 
         @Override
+        public void pong(java.nio.ByteBuffer payload, WriteCallback callback) {
+            callback.succeeded();
+        }
+
+        @Override
         public void ping() {
         }
 

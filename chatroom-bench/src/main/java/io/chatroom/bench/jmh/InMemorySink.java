@@ -32,6 +32,11 @@ final class InMemorySink implements ClientSink {
     }
 
     @Override
+    public void pong(java.nio.ByteBuffer payload, WriteCallback callback) {
+        callback.succeeded();
+    }
+
+    @Override
     public void ping() {
     }
 

@@ -74,8 +74,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
         } else if (frame instanceof BinaryWebSocketFrame) {
             c.onBinary();
         } else if (frame instanceof PingWebSocketFrame ping) {
-            c.onPong();   // a client's ping is a sign of life too
-            sink.pong(ping.content());
+            c.onPing(ping.content().nioBuffer());   // the core answers, through its send queue
         } else if (frame instanceof PongWebSocketFrame) {
             c.onPong();
         } else if (frame instanceof CloseWebSocketFrame close) {
@@ -95,16 +94,24 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException bad) {
             // Netty's decoder or UTF-8 validator has sent its close frame and closes the channel.
+            reportRefused(bad.closeStatus().code(), bad.getMessage());
             reportClosed(bad.closeStatus().code(), bad.getMessage());
         } else if (cause instanceof TooLongFrameException) {
             // The aggregator: a message of several frames, together over the limit.
             String reason = "message too big: over " + maxMessageBytes + " bytes";
             sink.closeNow(CloseCode.MESSAGE_TOO_BIG.code(), reason);
+            reportRefused(CloseCode.MESSAGE_TOO_BIG.code(), reason);
             reportClosed(CloseCode.MESSAGE_TOO_BIG.code(), reason);
         } else {
             LOG.debug("closing {} of {} in {}: {}", ctx.channel().remoteAddress(), admission.user(), admission.room(),
                     cause.toString());
             ctx.close();   // channelInactive reports it
+        }
+    }
+
+    private void reportRefused(int code, String reason) {
+        if (connection != null && !closeReported) {
+            connection.onFrameRefused(code, reason);
         }
     }
 

@@ -3,7 +3,6 @@ package io.chatroom.examples.netty;
 import io.chatroom.ClientSink;
 import io.chatroom.Frame;
 import io.chatroom.WriteCallback;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -12,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -44,13 +44,19 @@ final class NettySink implements ClientSink {
             }
             // A view of the one array every member's frame shares: encoded once, never copied.
             channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())))
-                    .addListener(written -> {
-                        if (written.isSuccess()) {
-                            callback.succeeded();
-                        } else {
-                            callback.failed(written.cause());
-                        }
-                    });
+                    .addListener(completing(callback));
+        }, callback::failed);
+    }
+
+    @Override
+    public void pong(ByteBuffer payload, WriteCallback callback) {
+        onEventLoop(() -> {
+            if (closeSent) {
+                callback.failed(new ClosedChannelException());
+                return;
+            }
+            channel.writeAndFlush(new PongWebSocketFrame(Unpooled.wrappedBuffer(payload)))
+                    .addListener(completing(callback));
         }, callback::failed);
     }
 
@@ -74,13 +80,6 @@ final class NettySink implements ClientSink {
         channel.close();
     }
 
-    /** Answers a client's ping (event loop), unless the client is not reading: RFC 6455 lets a pong skip pings. */
-    void pong(ByteBuf payload) {
-        if (!closeSent && channel.isWritable()) {
-            channel.writeAndFlush(new PongWebSocketFrame(payload.retain()));
-        }
-    }
-
     /** The client's close frame (event loop): echo it unless it answers ours, then end the TCP connection. */
     void closeReceived(CloseWebSocketFrame frame) {
         sendClose(frame.retainedDuplicate(), true);
@@ -102,6 +101,16 @@ final class NettySink implements ClientSink {
         closeSent = true;
         channel.writeAndFlush(frame)
                 .addListener(thenDisconnect ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    private static ChannelFutureListener completing(WriteCallback callback) {
+        return written -> {
+            if (written.isSuccess()) {
+                callback.succeeded();
+            } else {
+                callback.failed(written.cause());
+            }
+        };
     }
 
     /** Runs {@code task} on the event loop; once the loop has stopped (the channel is closed), tells {@code stopped} instead. */

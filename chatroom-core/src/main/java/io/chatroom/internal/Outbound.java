@@ -1,0 +1,335 @@
+package io.chatroom.internal;
+
+import io.chatroom.ClientSink;
+import io.chatroom.Frame;
+import io.chatroom.WriteCallback;
+import io.chatroom.spi.Clock;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The outbound side of one connection: every frame the server sends to the client passes
+ * through here, chat frames, ephemeral frames, the greeting, pongs and the closing request
+ * alike, so that one rule holds for all of them: what is queued counts against the send
+ * queue's limits (frames and bytes, plus what the transport itself still buffers), checked
+ * when it is queued, and at most one write is in flight, its completion starting the next.
+ *
+ * <p>Threads: {@link #offer} comes from room executors and private-message senders
+ * concurrently, {@link #offerEphemeral} and {@link #greet} from the connection's room only,
+ * {@link #offerPong} from the transport's read callback, completions from the transport; so
+ * the queue is lock-free. Whoever wins {@link #writing} starts the next write.
+ */
+final class Outbound {
+
+    /** What the outbound side asks of its connection. */
+    interface Owner {
+
+        /** Whether the connection is ending: nothing more is queued. */
+        boolean isEnding();
+
+        /** The queue would pass a limit: the connection is a slow consumer. */
+        void overflow(String detail);
+
+        /** A write failed: the connection is gone. */
+        void writeFailed(Throwable cause);
+    }
+
+    static final long IDLE = Long.MIN_VALUE;
+    /** Header bytes counted for a pong besides its payload. */
+    private static final int PONG_HEADER = 2;
+    /** The queue place of the pending pong; its payload is the latest ping's, in {@link #pendingPong}. */
+    private static final Object PONG = new Object() {
+        @Override
+        public String toString() {
+            return "PONG";
+        }
+    };
+
+    private final ClientSink sink;
+    private final Clock clock;
+    private final Metrics counters;
+    private final Owner owner;
+    private final int maxFrames;
+    private final long maxBytes;
+
+    /** Frames, {@link EphemeralSlot}s, {@link #PONG} and a closing {@link Runnable}, in sending order. */
+    private final ConcurrentLinkedDeque<Object> queue = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger queuedFrames = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /**
+     * Nothing is written until the room has put its greeting at the head of the queue, so
+     * that the greeting is always first even when a private message, an error or a pong was
+     * queued before the room saw the join.
+     */
+    private volatile boolean greeted;
+    /**
+     * Ordinary (non-ephemeral) items queued so far. An ephemeral slot remembers the count at
+     * its birth: a newer frame may take the slot's place only while no ordinary frame has
+     * been queued behind it, so that coalescing never moves news ahead of a later join or
+     * leave.
+     */
+    private final AtomicLong ordinaryQueued = new AtomicLong();
+    /**
+     * The newest pending frame per ephemeral key with the slot that will carry it; created
+     * on first use by the room's executor (the only caller of {@link #offerEphemeral}).
+     */
+    private volatile ConcurrentHashMap<String, Pending> ephemeral;
+    /** The payload of the pong waiting in the queue, or null when none waits. */
+    private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
+    /** Set once a closing request is queued: later frames are dropped. */
+    private volatile boolean closeQueued;
+
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** When the write in flight started, or {@link #IDLE}; written by whoever holds {@link #writing}. */
+    private volatile long writeStarted = IDLE;
+    /** Accounted bytes of the write in flight; owned by the holder of {@link #writing}. */
+    private int inFlightBytes;
+    /** Whether the write in flight is a message (counted as a delivery) rather than a pong. */
+    private boolean inFlightIsMessage;
+    private final WriteCallback onWritten = new WriteCallback() {
+        @Override
+        public void succeeded() {
+            if (inFlightIsMessage) {
+                counters.deliveries.increment();
+            }
+            unreserve(inFlightBytes);
+            writeStarted = IDLE;
+            writing.set(false);
+            drain();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            // Writing stays taken: nothing more is written to a connection whose write failed.
+            unreserve(inFlightBytes);
+            writeStarted = IDLE;
+            owner.writeFailed(cause);
+        }
+    };
+
+    Outbound(ClientSink sink, Clock clock, Metrics counters, Owner owner, int maxFrames, long maxBytes) {
+        this.sink = sink;
+        this.clock = clock;
+        this.counters = counters;
+        this.owner = owner;
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Queues a frame; returns false when the connection is closing or was just evicted
+     * because its queue is full. Never blocks.
+     */
+    boolean offer(Frame frame) {
+        int size = frame.byteLength();
+        if (!reserve(size)) {
+            return false;
+        }
+        counters.messagesOut.increment();
+        ordinaryQueued.incrementAndGet();
+        if (greeted && queue.isEmpty() && writing.compareAndSet(false, true)) {
+            // Nothing queued and nothing in flight: write at once, without a queue node.
+            if (queue.isEmpty()) {
+                startWrite(frame, size);
+                return true;
+            }
+            writing.set(false);
+        }
+        queue.offer(frame);
+        drain();
+        return true;
+    }
+
+    /**
+     * Queues an ephemeral frame (typing, presence): a newer frame for the same key replaces
+     * one still queued, unless an ordinary frame was queued after it; then the older one is
+     * dropped and the newer one goes to the tail, behind that frame.
+     */
+    void offerEphemeral(String key, Frame frame) {
+        if (closeQueued || owner.isEnding()) {
+            return;
+        }
+        ConcurrentHashMap<String, Pending> pending = ephemeral;
+        if (pending == null) {
+            pending = new ConcurrentHashMap<>(4);
+            ephemeral = pending;
+        }
+        long mark = ordinaryQueued.get();
+        Pending current = pending.get(key);
+        if (current != null && current.slot.mark == mark
+                && pending.replace(key, current, new Pending(frame, current.slot))) {
+            return;
+        }
+        int size = frame.byteLength();
+        EphemeralSlot slot = new EphemeralSlot(key, mark, size);
+        Pending fresh = new Pending(frame, slot);
+        // An older slot of this key still queued is now stale: it is skipped when reached.
+        pending.put(key, fresh);
+        if (!reserve(size)) {
+            pending.remove(key, fresh);
+            return;
+        }
+        counters.messagesOut.increment();
+        queue.offer(slot);
+        drain();
+    }
+
+    /**
+     * Queues a pong with this payload, or, while a pong still waits in the queue, gives that
+     * one the newer payload instead (RFC 6455, section 5.5.3): a client that floods pings
+     * holds at most one pong, counted against its queue like any frame.
+     */
+    void offerPong(ByteBuffer payload) {
+        if (closeQueued || owner.isEnding()) {
+            return;
+        }
+        byte[] copy = new byte[Math.min(payload.remaining(), 125)];
+        payload.duplicate().get(copy);
+        if (pendingPong.getAndSet(copy) != null) {
+            return;
+        }
+        if (!reserve(copy.length + PONG_HEADER)) {
+            pendingPong.set(null);
+            return;
+        }
+        queue.offer(PONG);
+        drain();
+    }
+
+    /** Called once by the room: puts the greeting ahead of anything queued and starts writing. */
+    void greet(List<Frame> greeting) {
+        counters.messagesOut.add(greeting.size());
+        for (int i = greeting.size() - 1; i >= 0; i--) {
+            Frame frame = greeting.get(i);
+            queuedFrames.incrementAndGet();
+            queuedBytes.addAndGet(frame.byteLength());
+            queue.offerFirst(frame);
+        }
+        counters.queueDepth(queuedFrames.get());
+        greeted = true;
+        drain();
+    }
+
+    /** Runs {@code closing} once every frame queued so far is written; later frames are dropped. */
+    void closeAfterFlush(Runnable closing) {
+        if (closeQueued || owner.isEnding()) {
+            return;
+        }
+        closeQueued = true;
+        queue.offer(closing);
+        drain();
+    }
+
+    /** When the write in flight started, in the clock's nanoseconds, or {@link #IDLE}. */
+    long writeStarted() {
+        return writeStarted;
+    }
+
+    /** Drops whatever is still queued (the connection is gone). */
+    void clear() {
+        queue.clear();
+    }
+
+    private boolean reserve(int size) {
+        if (closeQueued || owner.isEnding()) {
+            return false;
+        }
+        int frames = queuedFrames.incrementAndGet();
+        long bytes = queuedBytes.addAndGet(size);
+        if (frames > maxFrames || bytes + sink.bufferedBytes() > maxBytes) {
+            queuedFrames.decrementAndGet();
+            queuedBytes.addAndGet(-size);
+            owner.overflow("slow consumer: send queue full (" + (frames - 1) + " frames, " + (bytes - size)
+                    + " bytes queued, limits " + maxFrames + " frames, " + maxBytes + " bytes)");
+            return false;
+        }
+        counters.queueDepth(frames);
+        return true;
+    }
+
+    private void unreserve(int size) {
+        queuedFrames.decrementAndGet();
+        queuedBytes.addAndGet(-size);
+    }
+
+    private void drain() {
+        while (greeted && !queue.isEmpty() && writing.compareAndSet(false, true)) {
+            Object item = queue.poll();
+            if (item instanceof Frame frame) {
+                startWrite(frame, frame.byteLength());
+                return;
+            } else if (item instanceof EphemeralSlot slot) {
+                Frame frame = take(slot);
+                if (frame != null) {
+                    startWrite(frame, slot.accountedBytes);
+                    return;
+                }
+                unreserve(slot.accountedBytes);
+            } else if (item == PONG) {
+                byte[] payload = pendingPong.getAndSet(null);
+                inFlightBytes = payload.length + PONG_HEADER;
+                inFlightIsMessage = false;
+                writeStarted = clock.nanoTime();
+                sink.pong(ByteBuffer.wrap(payload).asReadOnlyBuffer(), onWritten);
+                return;
+            } else if (item instanceof Runnable closing) {
+                // Writing stays taken: nothing is written after the close.
+                closing.run();
+                return;
+            }
+            writing.set(false);
+        }
+    }
+
+    /** The frame a slot carries, or null when a newer slot of its key has replaced it. */
+    private Frame take(EphemeralSlot slot) {
+        ConcurrentHashMap<String, Pending> pending = ephemeral;
+        while (true) {
+            Pending current = pending.get(slot.key);
+            if (current == null || current.slot != slot) {
+                return null;
+            }
+            if (pending.remove(slot.key, current)) {
+                return current.frame;
+            }
+        }
+    }
+
+    /** Called by the holder of {@link #writing}. */
+    private void startWrite(Frame frame, int accountedBytes) {
+        inFlightBytes = accountedBytes;
+        inFlightIsMessage = true;
+        writeStarted = clock.nanoTime();
+        sink.send(frame, onWritten);
+    }
+
+    /** The queue place of an ephemeral key, counted with its first frame's size; compared by identity. */
+    private static final class EphemeralSlot {
+        final String key;
+        final long mark;
+        final int accountedBytes;
+
+        EphemeralSlot(String key, long mark, int accountedBytes) {
+            this.key = key;
+            this.mark = mark;
+            this.accountedBytes = accountedBytes;
+        }
+    }
+
+    /** A key's newest frame and the slot that carries it; compared by identity. */
+    private static final class Pending {
+        final Frame frame;
+        final EphemeralSlot slot;
+
+        Pending(Frame frame, EphemeralSlot slot) {
+            this.frame = frame;
+            this.slot = slot;
+        }
+    }
+}
