@@ -1,7 +1,9 @@
 /** Chatroom core: the transport-agnostic chat engine. */
+@SuppressWarnings("requires-automatic")
 module io.chatroom.core {
     requires org.slf4j;
     requires com.fasterxml.jackson.core;
+    requires com.ibm.icu;
 
     exports io.chatroom;
     exports io.chatroom.spi;

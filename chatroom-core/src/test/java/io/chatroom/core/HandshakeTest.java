@@ -26,7 +26,9 @@ class HandshakeTest {
         "user=Alice", "room=&user=Alice", "room=a%2Fb&user=Alice", "room=rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr&user=Alice",
         "room=general", "room=general&user=", "room=general&user=%20Alice", "room=general&user=Alice%20",
         "room=general&user=a%3Ab", "room=general&user=a%07b", "room=general&user=uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        "room=general&user=Alice&since=!!", "room=general&user=Error", "room=general&user=members", "room=general&user=Alice&since=%", "room=general&user=Alice&since=12"
+        "room=general&user=Alice&since=!!", "room=general&user=Error", "room=general&user=members", "room=general&user=Alice&since=%", "room=general&user=Alice&since=12",
+        "room=general&user=%D0%95rror", "room=general&user=%CE%95rror", "room=general&user=Err%D0%BEr", "room=general&user=%CE%9Cembers",
+        "room=general&user=%E3%85%A4", "room=general&user=Ann%E1%85%9F", "room=general&user=Al%E2%80%8Bice", "room=general&user=_"
     })
     void badParametersAreRefusedWith400AndAOneLineReason(String query) {
         Admission admission = h.admit(query);
@@ -37,7 +39,8 @@ class HandshakeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"room=a.B-c_9&user=Zoë", "room=general&user=Mary%20Ann", "room=x&user=名前",
-        "room=general&user=Alice&since=abc-12"})
+        "room=general&user=Alice&since=abc-12", "room=general&user=%C5%8Csaka", "room=general&user=%D0%90%D0%BD%D0%B0",
+        "room=general&user=Errors"})
     void goodParametersAreAdmitted(String query) {
         assertInstanceOf(Admission.Accepted.class, h.admit(query));
     }
