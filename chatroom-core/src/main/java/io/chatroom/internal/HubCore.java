@@ -178,11 +178,17 @@ public final class HubCore implements Hub {
             if (!auth.isGranted()) {
                 return refuse(request, auth.status(), auth.reason() == null ? "not authorized" : auth.reason());
             }
-            if (user != null && !user.equals(auth.user())) {
+            String named = HandshakeRules.normalizeUser(auth.user());
+            problem = HandshakeRules.checkUser(named);
+            if (problem != null) {
+                return refuse(request, 403, "the credentials name an unusable user: " + problem);
+            }
+            if (user != null && !named.equals(HandshakeRules.normalizeUser(user))) {
                 return refuse(request, 403, "user does not match the credentials");
             }
-            user = auth.user();
+            user = named;
         } else {
+            user = HandshakeRules.normalizeUser(user);
             problem = HandshakeRules.checkUser(user);
             if (problem != null) {
                 return refuse(request, 400, problem);
@@ -348,7 +354,8 @@ public final class HubCore implements Hub {
         return false;
     }
 
-    void sendPrivate(ChatConnection from, String to, String text, String ref) {
+    void sendPrivate(ChatConnection from, String recipient, String text, String ref) {
+        String to = HandshakeRules.normalizeUser(recipient);
         if (!isOnline(to)) {
             from.error(ErrorCode.UNKNOWN_USER, "user " + to + " is not online", ref);
             return;
@@ -360,7 +367,8 @@ public final class HubCore implements Hub {
         broker.publish(new BrokerEvent.Private(id, from.user(), to, text, clock.epochMillis()));
     }
 
-    void sendSignal(ChatConnection from, String to, String signal, String payload, String ref) {
+    void sendSignal(ChatConnection from, String recipient, String signal, String payload, String ref) {
+        String to = HandshakeRules.normalizeUser(recipient);
         if (!isOnline(to)) {
             from.error(ErrorCode.UNKNOWN_USER, "user " + to + " is not online", ref);
             return;
@@ -382,7 +390,7 @@ public final class HubCore implements Hub {
             connection.error(ErrorCode.BAD_REQUEST, "credentials refused: they could not be checked", ref);
             return;
         }
-        if (!result.isGranted() || !connection.user().equals(result.user())) {
+        if (!result.isGranted() || !connection.user().equals(HandshakeRules.normalizeUser(result.user()))) {
             connection.error(ErrorCode.BAD_REQUEST, "credentials refused: "
                     + (result.isGranted() ? "they name another user" : result.reason()), ref);
             return;

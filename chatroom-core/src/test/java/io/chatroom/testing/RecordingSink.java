@@ -21,6 +21,7 @@ public final class RecordingSink implements ClientSink {
     private final ArrayDeque<WriteCallback> pending = new ArrayDeque<>();
     private boolean stalled;
     private boolean failing;
+    private boolean throwOnClose;
     private int pings;
     private int closeCode = -1;
     private String closeReason;
@@ -68,6 +69,9 @@ public final class RecordingSink implements ClientSink {
 
     @Override
     public synchronized void close(int code, String reason) {
+        if (throwOnClose) {
+            throw new IllegalStateException("a transport that breaks the no-throw rule");
+        }
         if (closeCode < 0) {
             closeCode = code;
             closeReason = reason;
@@ -77,6 +81,11 @@ public final class RecordingSink implements ClientSink {
     @Override
     public synchronized void abort() {
         aborted = true;
+    }
+
+    /** From now on {@link #close} throws, as a faulty transport might. */
+    public synchronized void throwOnClose() {
+        throwOnClose = true;
     }
 
     /** From now on every write fails at once, as on a dead network. */
