@@ -61,14 +61,16 @@ final class JsonRequest {
             case VALUE_FALSE:
                 return Boolean.FALSE;
             case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
                 return p.getNumberValue();
+            case VALUE_NUMBER_FLOAT:
+                // As written: through a double, 1e400 would come out as Infinity, which is not JSON.
+                return new RawJson(p.getText());
             case VALUE_NULL:
                 return NULL;
             default:
                 StringWriter raw = new StringWriter();
                 try (JsonGenerator g = JsonFormat.FACTORY.createGenerator(raw)) {
-                    g.copyCurrentStructure(p);
+                    g.copyCurrentStructureExact(p);
                 }
                 return new RawJson(raw.toString());
         }

@@ -298,6 +298,23 @@ class JsonModeTest {
         assertFalse(observer.sink().closeCode() > 0);
     }
 
+    @Test
+    void signalPayloadNumbersPassThroughAsWrittenNeverAsInfinity() {
+        Harness h = new Harness();
+        Client alice = h.connectJson("general", "Alice", null);
+        Client bob = h.connectJson("general", "Bob", null);
+
+        alice.send("{\"type\":\"signal\",\"to\":\"Bob\",\"signal\":\"offer\",\"payload\":1e400}");
+        String top = bob.last();
+        alice.send("{\"type\":\"signal\",\"to\":\"Bob\",\"signal\":\"offer\",\"payload\":{\"x\":[1e400,-2.5e-400,0.1]}}");
+        String nested = bob.last();
+
+        assertTrue(top.endsWith("\"payload\":1e400}"), top);
+        assertFalse(nested.contains("Infinity"), nested);
+        assertEquals(new java.math.BigDecimal("1e400"), new java.math.BigDecimal(
+                nested.replaceAll(".*\\[([^,]+),.*", "$1")), nested);
+    }
+
     private static List<Object> texts(Object messages) {
         return ((List<?>) messages).stream().map(m -> ((Map<?, ?>) m).get("text")).collect(Collectors.toList());
     }
