@@ -5,6 +5,8 @@ import io.chatroom.Hub;
 import io.chatroom.spi.OriginPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
  * drains (queued messages go out, clients get close 1001) and stops.
  *
  * <p>Exit status: 0 after {@code --help} or a graceful stop; 1 when the server cannot start
- * (port taken); 2 for a bad flag or value.
+ * (port taken); 2 for a bad flag or value. Either failure is one line on stderr.
  */
 @Command(
         name = "chatroom-server",
@@ -57,6 +59,8 @@ public final class ChatServer implements Callable<Integer> {
     static final int DEFAULT_PORT = 8080;
     /** The Prometheus endpoint's port: the port commonly used by Prometheus exporters. */
     static final int DEFAULT_METRICS_PORT = 9464;
+    /** The Prometheus endpoint's address: this machine only, since {@code /metrics} has no authentication. */
+    static final String DEFAULT_METRICS_HOST = "127.0.0.1";
     static final String DEFAULT_PATH = "/ws";
 
     /** Exit status for a bad flag or value. */
@@ -159,9 +163,15 @@ public final class ChatServer implements Callable<Integer> {
     private int maxConnectionsPerIp;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Port of the Prometheus endpoint http://HOST:PORT/metrics; 0 for any free port, -1 for none. "
-                    + "Default: ${DEFAULT-VALUE}")
+            description = "Port of the Prometheus endpoint http://METRICS-HOST:PORT/metrics; 0 for any free port, "
+                    + "-1 for none. Default: ${DEFAULT-VALUE}")
     private int metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS",
+            description = "Address the Prometheus endpoint listens on. It has no authentication: widen it (such as "
+                    + "0.0.0.0 for every interface) only behind a firewall. "
+                    + "Default: ${DEFAULT-VALUE} (this machine only)")
+    private String metricsHost;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
@@ -192,27 +202,39 @@ public final class ChatServer implements Callable<Integer> {
         return cmd;
     }
 
-    /** A bad flag or value: one line saying what is wrong, one saying where help is; status 2. */
+    /** A bad flag or value: one line saying what is wrong and where help is; status 2. */
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getCommandName() + ": " + e.getMessage());
-        err.println("Run with --help for the list of flags.");
+        err.println(cmd.getCommandName() + ": " + e.getMessage() + " (see --help)");
         err.flush();
         return EXIT_USAGE;
+    }
+
+    /** What went wrong at the bottom of {@code e}, such as "Address already in use", for a one-line message. */
+    static String problem(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     @Override
     public Integer call() throws InterruptedException {
         Transport chosen = transport(transport);
+        checkAddresses();
         ChatSettings settings = settings();
         Hub hub = Hub.create(settings);
         Transport.Running running;
         try {
             running = chosen.start(hub, host, port, path);
         } catch (IOException | RuntimeException e) {
-            LOG.error("Could not start the chat server on {}:{}: {}", host, port, e.getMessage());
             hub.shutdown(Duration.ZERO);
+            CommandLine cmd = spec.commandLine();
+            cmd.getErr().println(cmd.getCommandName() + ": could not start the chat server on " + host + ":" + port
+                    + ": " + problem(e));
+            cmd.getErr().flush();
             return EXIT_FAILURE;
         }
         MetricsEndpoint metrics = startMetrics(hub);
@@ -235,16 +257,16 @@ public final class ChatServer implements Callable<Integer> {
     }
 
     /** The metrics endpoint, or null when it is off or its port is taken (chat goes on without it). */
-    private MetricsEndpoint startMetrics(Hub hub) {
+    MetricsEndpoint startMetrics(Hub hub) {
         if (metricsPort < 0) {
             return null;
         }
         try {
-            MetricsEndpoint metrics = MetricsEndpoint.start(hub, host, metricsPort);
+            MetricsEndpoint metrics = MetricsEndpoint.start(hub, metricsHost, metricsPort);
             LOG.info("Metrics in Prometheus format: {}", metrics.uri());
             return metrics;
         } catch (IOException e) {
-            LOG.warn("No metrics endpoint: could not listen on {}:{}: {}", host, metricsPort, e.getMessage());
+            LOG.warn("No metrics endpoint: {}", e.getMessage());
             return null;
         }
     }
@@ -280,14 +302,35 @@ public final class ChatServer implements Callable<Integer> {
                 + "'; choose one of " + String.join(", ", names));
     }
 
+    /** The flags that say where to listen, checked before anything starts; a bad one is a usage error. */
+    private void checkAddresses() {
+        requireResolvable("--host", host);
+        requirePort("--port", port, 0);
+        // The rule every transport applies to the endpoint path.
+        if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--path must start with / and have no query (?) or fragment (#): " + path);
+        }
+        requireResolvable("--metrics-host", metricsHost);
+        requirePort("--metrics-port", metricsPort, -1);
+    }
+
+    private void requirePort(String flag, int value, int min) {
+        if (value < min || value > 65_535) {
+            throw new ParameterException(spec.commandLine(), flag + " must be " + min + "..65535: " + value);
+        }
+    }
+
+    private void requireResolvable(String flag, String address) {
+        try {
+            InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), flag + ": unknown host '" + address + "'");
+        }
+    }
+
     /** The hub's settings from the flags; a value the settings refuse is a usage error. */
     ChatSettings settings() {
-        if (port < 0 || port > 65_535) {
-            throw new ParameterException(spec.commandLine(), "--port must be 0..65535: " + port);
-        }
-        if (!path.startsWith("/")) {
-            throw new ParameterException(spec.commandLine(), "--path must start with /: " + path);
-        }
         try {
             ChatSettings.Builder b = ChatSettings.builder()
                     .pingPeriod(pingPeriod)
@@ -370,6 +413,7 @@ public final class ChatServer implements Callable<Integer> {
                 case "--history" -> String.valueOf(ChatSettings.DEFAULT_HISTORY_SIZE);
                 case "--max-connections", "--max-connections-per-ip" -> String.valueOf(ChatSettings.UNLIMITED);
                 case "--metrics-port" -> String.valueOf(DEFAULT_METRICS_PORT);
+                case "--metrics-host" -> DEFAULT_METRICS_HOST;
                 default -> null;
             };
         }

@@ -1,14 +1,23 @@
 package io.chatroom.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
+import io.chatroom.Hub;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The example server's flags: help, defaults, values, and the usage errors that exit 2. */
@@ -38,24 +47,106 @@ class ChatServerCommandLineTest {
         for (String flag : List.of("--transport", "--host", "--port", "--path", "--ping-period", "--pong-wait",
                 "--write-wait", "--drain-timeout", "--send-queue", "--send-queue-bytes", "--max-message-bytes",
                 "--rate-burst", "--rate-per-second", "--history", "--allowed-origins", "--max-connections",
-                "--max-connections-per-ip")) {
+                "--max-connections-per-ip", "--metrics-port", "--metrics-host")) {
             assertTrue(help.contains(flag + "="), () -> flag + " missing from\n" + help);
         }
         assertTrue(help.contains("Default: 54s"), help);
         assertTrue(help.contains("Default: 60s"), help);
         assertTrue(help.contains("Default: 8080"), help);
         assertTrue(help.contains("Default: 65536"), help);
+        assertTrue(help.contains("Default: 127.0.0.1 (this machine only)"), help);
         assertEquals("", err.toString());
     }
 
+    /** Asserts that stderr is one line, without a stack trace, and returns it. */
+    private String oneLineOfError() {
+        String[] lines = err.toString().split("\\R");
+        assertEquals(1, lines.length, err::toString);
+        assertFalse(lines[0].contains("Exception") || lines[0].contains("at io."), lines[0]);
+        return lines[0];
+    }
+
     @Test
-    void badValueIsOneLineOfErrorAndAHintWithExit2() {
+    void badValueIsOneLineOfErrorWithAHintAndExit2() {
         assertEquals(2, run("--port", "abc"));
 
-        String[] lines = err.toString().split("\\R");
-        assertEquals(2, lines.length, err::toString);
-        assertTrue(lines[0].contains("--port") && lines[0].contains("abc"), lines[0]);
-        assertTrue(lines[1].contains("--help"), lines[1]);
+        String line = oneLineOfError();
+        assertTrue(line.contains("--port") && line.contains("abc"), line);
+        assertTrue(line.contains("--help"), line);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "--port, 65536",
+        "--port, -1",
+        "--metrics-port, 70000",
+        "--metrics-port, -2",
+        "--path, /ws?x=1",
+        "--path, /ws#top",
+        "--path, ws",
+        "--host, ::g",
+        "--metrics-host, ::g",
+        "--ping-period, 0s",
+        "--pong-wait, PT-1S",
+        "--write-wait, 0ms",
+        "--drain-timeout, PT-1S",
+        "--send-queue, 0",
+        "--send-queue-bytes, 0",
+        "--max-message-bytes, 0",
+        "--rate-burst, 0",
+        "--rate-per-second, 0",
+        "--history, -1",
+        "--max-connections, -1",
+        "--max-connections-per-ip, -1",
+        "--allowed-origins, ftp://chat.example.com",
+        "--transport, tomcat",
+    })
+    void everyBadValueIsOneLineNamingTheFlagAndExits2BeforeAnythingStarts(String flag, String value) {
+        assertEquals(2, run(flag, value));
+
+        String line = oneLineOfError();
+        assertTrue(line.startsWith("chatroom-server: ") && line.contains(flag), line);
+        assertEquals("", out.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "java-websocket", "netty"})
+    void aPortInUseIsOneLineOfErrorAndExit1(String transport) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String port = String.valueOf(taken.getLocalPort());
+
+            assertEquals(1, run("--transport", transport, "--host", "127.0.0.1", "--port", port,
+                    "--metrics-port", "-1"));
+
+            String line = oneLineOfError();
+            assertTrue(line.contains("127.0.0.1:" + port) && line.contains("in use"), line);
+        }
+    }
+
+    @Test
+    void metricsListenOnLoopbackOnlyByDefault() throws IOException {
+        ChatServer server = new ChatServer();
+        ChatServer.commandLine(server).parseArgs("--metrics-port", "0");
+        Hub hub = Hub.create(ChatSettings.builder().executor(Runnable::run).build());
+        try (MetricsEndpoint metrics = server.startMetrics(hub)) {
+            assertNotNull(metrics);
+            assertTrue(metrics.address().getAddress().isLoopbackAddress(), metrics.address()::toString);
+        } finally {
+            hub.shutdown(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void metricsHostFlagChoosesTheAddress() throws IOException {
+        ChatServer server = new ChatServer();
+        ChatServer.commandLine(server).parseArgs("--metrics-port", "0", "--metrics-host", "0.0.0.0");
+        Hub hub = Hub.create(ChatSettings.builder().executor(Runnable::run).build());
+        try (MetricsEndpoint metrics = server.startMetrics(hub)) {
+            assertNotNull(metrics);
+            assertTrue(metrics.address().getAddress().isAnyLocalAddress(), metrics.address()::toString);
+        } finally {
+            hub.shutdown(Duration.ZERO);
+        }
     }
 
     @Test
@@ -73,7 +164,7 @@ class ChatServerCommandLineTest {
     @Test
     void valueTheSettingsRefuseNamesTheFlagAndExits2() {
         assertEquals(2, run("--send-queue", "0"));
-        assertTrue(err.toString().startsWith("chatroom-server: --send-queue must be at least 1"), err::toString);
+        assertTrue(oneLineOfError().startsWith("chatroom-server: --send-queue must be at least 1"), err::toString);
     }
 
     @Test
