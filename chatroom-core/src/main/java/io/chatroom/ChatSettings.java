@@ -5,7 +5,9 @@ import io.chatroom.spi.Broker;
 import io.chatroom.spi.Clock;
 import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.OriginPolicy;
+import io.chatroom.internal.Addresses;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -39,7 +41,10 @@ import java.util.concurrent.Executor;
  *                                 beyond the frame size
  * @param typingTimeout            how long a {@code typing:true} lasts without a refresh
  * @param maxConnections           connections the hub accepts in total; 0 for no limit
- * @param maxConnectionsPerAddress connections accepted from one remote address; 0 for no limit
+ * @param maxConnectionsPerAddress connections accepted from one remote address (an IPv6 /64 counts as one
+ *                                 address); 0 for no limit
+ * @param trustedProxies           addresses or CIDR blocks of reverse proxies whose {@code X-Forwarded-For} and
+ *                                 {@code X-Forwarded-Proto} are believed; empty to believe none
  * @param originPolicy             which browser origins may connect
  * @param authenticator            verifies credentials; {@code null} to take the user name from the query
  * @param messageStore             room history; {@code null} for the in-memory store of {@code historySize}
@@ -65,6 +70,7 @@ public record ChatSettings(
         Duration typingTimeout,
         int maxConnections,
         int maxConnectionsPerAddress,
+        List<String> trustedProxies,
         OriginPolicy originPolicy,
         Authenticator authenticator,
         MessageStore messageStore,
@@ -131,6 +137,12 @@ public record ChatSettings(
         requirePositive(typingTimeout, "typingTimeout");
         requireAtLeast(maxConnections, 0, "maxConnections");
         requireAtLeast(maxConnectionsPerAddress, 0, "maxConnectionsPerAddress");
+        trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+        try {
+            Addresses.trusting(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trustedProxies must list IP addresses or CIDR blocks: " + e.getMessage(), e);
+        }
         Objects.requireNonNull(originPolicy, "originPolicy");
         Objects.requireNonNull(listener, "listener");
     }
@@ -181,6 +193,7 @@ public record ChatSettings(
         private Duration typingTimeout = DEFAULT_TYPING_TIMEOUT;
         private int maxConnections = UNLIMITED;
         private int maxConnectionsPerAddress = UNLIMITED;
+        private List<String> trustedProxies = List.of();
         private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
         private Authenticator authenticator;
         private MessageStore messageStore;
@@ -209,6 +222,7 @@ public record ChatSettings(
             typingTimeout = s.typingTimeout;
             maxConnections = s.maxConnections;
             maxConnectionsPerAddress = s.maxConnectionsPerAddress;
+            trustedProxies = s.trustedProxies;
             originPolicy = s.originPolicy;
             authenticator = s.authenticator;
             messageStore = s.messageStore;
@@ -314,6 +328,12 @@ public record ChatSettings(
             return this;
         }
 
+        /** See {@link ChatSettings#trustedProxies()}; default none. */
+        public Builder trustedProxies(List<String> value) {
+            trustedProxies = value;
+            return this;
+        }
+
         /** See {@link ChatSettings#originPolicy()}; default {@link OriginPolicy#sameOrigin()}. */
         public Builder originPolicy(OriginPolicy value) {
             originPolicy = value;
@@ -362,7 +382,7 @@ public record ChatSettings(
                     sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, rateAbuseLimit, historySize, recoveryLimit,
                     maxTextLength, typingTimeout,
                     maxConnections,
-                    maxConnectionsPerAddress, originPolicy, authenticator, messageStore, broker, listener,
+                    maxConnectionsPerAddress, trustedProxies, originPolicy, authenticator, messageStore, broker, listener,
                     clock, executor);
         }
     }

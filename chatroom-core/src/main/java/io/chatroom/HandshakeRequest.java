@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param authorization       the {@code Authorization} header, or {@code null}
  * @param offeredSubprotocols the subprotocols offered in {@code Sec-WebSocket-Protocol}
  * @param remoteAddress       the peer's IP address as text, used for per-address limits
+ * @param secure              whether the request came over TLS ({@code wss}), for the same-origin check
+ * @param forwardedFor        the {@code X-Forwarded-For} header, or {@code null}; believed only when the
+ *                            peer is one of {@link ChatSettings#trustedProxies()}
+ * @param forwardedProto      the {@code X-Forwarded-Proto} header, or {@code null}; believed likewise
  */
 public record HandshakeRequest(
         String rawQuery,
@@ -21,11 +25,20 @@ public record HandshakeRequest(
         String origin,
         String authorization,
         List<String> offeredSubprotocols,
-        String remoteAddress) {
+        String remoteAddress,
+        boolean secure,
+        String forwardedFor,
+        String forwardedProto) {
 
     /** Copies the subprotocol list and checks the arguments. */
     public HandshakeRequest {
         offeredSubprotocols = List.copyOf(Objects.requireNonNullElse(offeredSubprotocols, List.of()));
         remoteAddress = Objects.requireNonNullElse(remoteAddress, "");
+    }
+
+    /** A plain ({@code ws}) request with no forwarding headers. */
+    public HandshakeRequest(String rawQuery, String host, String origin, String authorization,
+                            List<String> offeredSubprotocols, String remoteAddress) {
+        this(rawQuery, host, origin, authorization, offeredSubprotocols, remoteAddress, false, null, null);
     }
 }

@@ -51,6 +51,7 @@ public final class HubCore implements Hub {
     private final MessageStore store;
     private final Broker broker;
     private final HubListener listener;
+    private final Addresses proxies;
 
     private final Map<String, RoomActor> rooms = new ConcurrentHashMap<>();
     /** Every connection of each user, hub-wide; arrays replaced whole (copy on write) inside {@code compute}. */
@@ -89,6 +90,7 @@ public final class HubCore implements Hub {
                 : new InMemoryMessageStore(settings.historySize(), clock.epochMillis());
         this.broker = settings.broker() != null ? settings.broker() : new LocalBroker();
         this.listener = new SafeListener(settings.listener());
+        this.proxies = Addresses.trusting(settings.trustedProxies());
         this.privateIdPrefix = "p" + Long.toString(clock.epochMillis(), 36) + "-";
         broker.attach(this::onBrokerEvent);
     }
@@ -151,7 +153,14 @@ public final class HubCore implements Hub {
         if (shuttingDown.get()) {
             return refuse(request, 503, "server is shutting down");
         }
-        if (request.origin() != null && !settings.originPolicy().allows(request.origin(), request.host())) {
+        boolean trustedProxy = proxies.isTrusted(request.remoteAddress());
+        String client = proxies.client(request.remoteAddress(), request.forwardedFor());
+        boolean secure = request.secure();
+        if (trustedProxy && request.forwardedProto() != null) {
+            String proto = request.forwardedProto().split(",")[0].strip();
+            secure = proto.equalsIgnoreCase("https") || proto.equalsIgnoreCase("wss");
+        }
+        if (request.origin() != null && !settings.originPolicy().allows(request.origin(), request.host(), secure)) {
             return refuse(request, 403, "origin not allowed: " + TextFormat.flatten(request.origin()));
         }
         Map<String, String> query;
@@ -198,12 +207,12 @@ public final class HubCore implements Hub {
         if (since != null && !store.isWellFormedId(since)) {
             return refuse(request, 400, "malformed since: not a message id");
         }
-        String limit = reserve(request.remoteAddress());
+        String limit = reserve(client);
         if (limit != null) {
             return refuse(request, 429, limit);
         }
         return new Accepted(room, user, WireFormat.negotiate(request.offeredSubprotocols()),
-                request.remoteAddress(), auth == null ? null : auth.expiresAt(), since);
+                client, auth == null ? null : auth.expiresAt(), since);
     }
 
     private static String token(Map<String, String> query, HandshakeRequest request) {
@@ -236,7 +245,7 @@ public final class HubCore implements Hub {
         int perAddress = settings.maxConnectionsPerAddress();
         if (perAddress > 0) {
             boolean[] full = new boolean[1];
-            admittedPerAddress.compute(address, (a, count) -> {
+            admittedPerAddress.compute(Addresses.limitKey(address), (a, count) -> {
                 int n = count == null ? 0 : count;
                 full[0] = n >= perAddress;
                 return full[0] ? count : Integer.valueOf(n + 1);
@@ -252,7 +261,7 @@ public final class HubCore implements Hub {
     private void unreserve(String address) {
         admitted.decrementAndGet();
         if (settings.maxConnectionsPerAddress() > 0) {
-            admittedPerAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : Integer.valueOf(count - 1));
+            admittedPerAddress.computeIfPresent(Addresses.limitKey(address), (a, count) -> count <= 1 ? null : Integer.valueOf(count - 1));
         }
     }
 

@@ -23,11 +23,41 @@ public interface OriginPolicy {
     boolean allows(String origin, String host);
 
     /**
-     * The default: the origin's host and port must equal the request's {@code Host}, as a
-     * browser sends it for a page served by the same server (default ports implied).
+     * Whether a request with this {@code Origin} header may connect, knowing whether the
+     * request came over TLS (directly, or as a trusted proxy says). The hub calls this one;
+     * by default it ignores {@code secure} and asks {@link #allows(String, String)}.
+     *
+     * @param secure whether the request is {@code wss} (or {@code https} at the proxy)
+     */
+    default boolean allows(String origin, String host, boolean secure) {
+        return allows(origin, host);
+    }
+
+    /**
+     * The default: the origin must be the request's own, as a browser sends it for a page
+     * served by the same server: the same host and port (default ports implied), and for a
+     * request that came over TLS, an {@code https} page: a plain-HTTP page, which anyone on
+     * the network can rewrite, may not use the secure endpoint. An {@code https} page may
+     * use a plain request, which is what a server behind a TLS-terminating proxy sees when
+     * the proxy is not among the trusted ones.
      */
     static OriginPolicy sameOrigin() {
-        return (origin, host) -> host != null && hostPort(origin).equals(normalizeHost(host, defaultPort(origin)));
+        return new OriginPolicy() {
+            @Override
+            public boolean allows(String origin, String host) {
+                return host != null && hostPort(origin).equals(normalizeHost(host, defaultPort(origin)));
+            }
+
+            @Override
+            public boolean allows(String origin, String host, boolean secure) {
+                return (!secure || origin.strip().regionMatches(true, 0, "https://", 0, 8)) && allows(origin, host);
+            }
+
+            @Override
+            public String toString() {
+                return "sameOrigin";
+            }
+        };
     }
 
     /** Only these origins, compared without case, such as {@code https://chat.example.com}. */

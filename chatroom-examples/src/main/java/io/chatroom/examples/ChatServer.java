@@ -84,7 +84,8 @@ public final class ChatServer implements Callable<Integer> {
             Map.entry("ratePerSecond", "--rate-per-second"),
             Map.entry("historySize", "--history"),
             Map.entry("maxConnectionsPerAddress", "--max-connections-per-ip"),
-            Map.entry("maxConnections", "--max-connections"));
+            Map.entry("maxConnections", "--max-connections"),
+            Map.entry("trustedProxies", "--trusted-proxies"));
 
     @Spec
     private CommandSpec spec;
@@ -158,9 +159,15 @@ public final class ChatServer implements Callable<Integer> {
     private int maxConnections;
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N",
-            description = "Connections accepted from one IP address, 0 for no limit; more get HTTP 429. "
-                    + "Default: ${DEFAULT-VALUE}")
+            description = "Connections accepted from one IP address (an IPv6 /64 counts as one), 0 for no limit; "
+                    + "more get HTTP 429. Default: ${DEFAULT-VALUE}")
     private int maxConnectionsPerIp;
+
+    @Option(names = "--trusted-proxies", paramLabel = "LIST", split = ",",
+            description = "Reverse proxies in front of this server, as IP addresses or CIDR blocks (10.0.0.0/8): "
+                    + "their X-Forwarded-For names the client for the per-IP limit and X-Forwarded-Proto the "
+                    + "scheme for the origin check. Default: none")
+    private List<String> trustedProxies = List.of();
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Port of the Prometheus endpoint http://METRICS-HOST:PORT/metrics; 0 for any free port, "
@@ -344,7 +351,8 @@ public final class ChatServer implements Callable<Integer> {
                     .ratePerSecond(ratePerSecond)
                     .historySize(historySize)
                     .maxConnections(maxConnections)
-                    .maxConnectionsPerAddress(maxConnectionsPerIp);
+                    .maxConnectionsPerAddress(maxConnectionsPerIp)
+                    .trustedProxies(trustedProxies);
             if (allowedOrigins != null) {
                 b.originPolicy(originPolicy(allowedOrigins));
             }

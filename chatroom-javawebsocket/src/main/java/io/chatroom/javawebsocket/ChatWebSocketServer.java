@@ -187,7 +187,10 @@ final class ChatWebSocketServer extends WebSocketServer {
                 header(request, "Origin"),
                 header(request, "Authorization"),
                 subprotocols(request),
-                remoteAddress(conn));
+                remoteAddress(conn),
+                isTls(),
+                header(request, "X-Forwarded-For"),
+                header(request, "X-Forwarded-Proto"));
         Admission admission = hub.admit(handshake);
         if (admission instanceof Admission.Refused refused) {
             return new ChatDraft.Refusal(refused.status(), refused.reason());

@@ -104,7 +104,10 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
                 request.getHeaders().get(HttpHeader.ORIGIN),
                 request.getHeaders().get(HttpHeader.AUTHORIZATION),
                 request.getSubProtocols(),
-                Request.getRemoteAddr(request));
+                Request.getRemoteAddr(request),
+                request.isSecure(),
+                request.getHeaders().get(HttpHeader.X_FORWARDED_FOR),
+                request.getHeaders().get(HttpHeader.X_FORWARDED_PROTO));
         Admission admission = hub.admit(handshake);
         if (admission instanceof Admission.Refused refused) {
             refuse(response, refused, callback);

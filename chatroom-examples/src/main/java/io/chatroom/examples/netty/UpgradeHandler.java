@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -91,7 +92,10 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 headers.get(HttpHeaderNames.ORIGIN),
                 headers.get(HttpHeaderNames.AUTHORIZATION),
                 subprotocols(headers),
-                remoteIp(ctx.channel().remoteAddress())));
+                remoteIp(ctx.channel().remoteAddress()),
+                ctx.pipeline().get(SslHandler.class) != null,
+                headers.get("X-Forwarded-For"),
+                headers.get("X-Forwarded-Proto")));
         if (admission instanceof Admission.Refused refused) {
             respond(ctx, plain(HttpResponseStatus.valueOf(refused.status()), refused.reason()));
         } else {
