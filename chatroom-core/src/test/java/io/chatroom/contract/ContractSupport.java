@@ -1,17 +1,21 @@
 package io.chatroom.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
+import io.chatroom.WireFormat;
+import io.chatroom.testing.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -31,6 +35,9 @@ public abstract class ContractSupport {
 
     /** The default room of a test. */
     protected static final String ROOM = "lobby";
+
+    /** The subprotocol that selects JSON mode. */
+    protected static final String JSON = WireFormat.JSON_SUBPROTOCOL;
 
     /**
      * Threads that may outlive a test: the JDK's HTTP client (shared by every client of
@@ -190,6 +197,106 @@ public abstract class ContractSupport {
         for (ChatClient member : members) {
             member.awaitFrameEquals(line);
         }
+    }
+
+    // ---- JSON mode (PROTOCOL.md section 4) ----------------------------------------------------
+
+    /** Connects a JSON-mode client (offering {@link #JSON}) to {@code room} as {@code user}; closed after the test. */
+    protected final ChatClient connectJson(String room, String user) {
+        return connectJson(room, user, null);
+    }
+
+    /** Connects a JSON-mode client with {@code since} (none when {@code null}); closed after the test. */
+    protected final ChatClient connectJson(String room, String user, String since) {
+        return open(user + "@" + room, withSince(room, user, since), JSON);
+    }
+
+    /** Connects a text-mode client with {@code since}; closed after the test. */
+    protected final ChatClient connectText(String room, String user, String since) {
+        return open(user + "@" + room, withSince(room, user, since), null);
+    }
+
+    /** A user's first JSON connection to {@code room}: waits for its welcome and then its own join. */
+    protected final ChatClient joinJson(String room, String user) {
+        ChatClient client = connectJson(room, user);
+        awaitWelcome(client);
+        awaitJoin(client, user);
+        return client;
+    }
+
+    /** Joins {@link #ROOM} in JSON mode. */
+    protected final ChatClient joinJson(String user) {
+        return joinJson(ROOM, user);
+    }
+
+    private URI withSince(String room, String user, String since) {
+        return since == null ? uri(room, user)
+                : uriWithQuery("room=" + encode(room) + "&user=" + encode(user) + "&since=" + encode(since));
+    }
+
+    /** Sends one JSON object built from alternating names and values. */
+    protected static void sendJson(ChatClient client, Object... namesAndValues) {
+        client.send(Json.of(namesAndValues));
+    }
+
+    /** The next frame, which must be a JSON object with a string {@code type}. */
+    protected static Map<String, Object> awaitEvent(ChatClient client) {
+        String frame = client.awaitFrame();
+        Map<String, Object> event;
+        try {
+            event = Json.object(frame);
+        } catch (RuntimeException | AssertionError e) {
+            throw new AssertionError(client.name() + ": not a JSON object: " + ChatClient.abbreviate(frame)
+                    + "; received: " + client.transcript(), e);
+        }
+        assertTrue(event.get("type") instanceof String,
+                () -> client.name() + ": an event without a string type: " + frame);
+        return event;
+    }
+
+    /** The next frame, which must be an event of this type. */
+    protected static Map<String, Object> awaitEvent(ChatClient client, String type) {
+        Map<String, Object> event = awaitEvent(client);
+        assertEquals(type, event.get("type"), () -> client.name() + ": expected a " + type + " event, got " + event
+                + "; received: " + client.transcript());
+        return event;
+    }
+
+    /** The first frame of a JSON connection, which must be its welcome. */
+    protected static Map<String, Object> awaitWelcome(ChatClient client) {
+        return awaitEvent(client, "welcome");
+    }
+
+    /** The next event, which must be the join of {@code user}. */
+    protected static Map<String, Object> awaitJoin(ChatClient client, String user) {
+        Map<String, Object> join = awaitEvent(client, "join");
+        assertEquals(user, join.get("user"), () -> client.name() + ": join of another user: " + join);
+        return join;
+    }
+
+    /** The next event, which must be the leave of {@code user}. */
+    protected static Map<String, Object> awaitLeave(ChatClient client, String user) {
+        Map<String, Object> leave = awaitEvent(client, "leave");
+        assertEquals(user, leave.get("user"), () -> client.name() + ": leave of another user: " + leave);
+        return leave;
+    }
+
+    /**
+     * Asserts that nothing reached {@code client} beyond what the test already took: sends a
+     * {@code ping} and requires the very next frame to be its {@code pong}. A pong does not
+     * wait for the room, so the test must first have seen the server act on what it checks
+     * (another member received the event, or this client a later one).
+     */
+    protected static void assertNoMoreEvents(ChatClient client) {
+        sendJson(client, "type", "ping");
+        Map<String, Object> next = awaitEvent(client);
+        assertEquals(Map.of("type", "pong"), next, () -> client.name() + ": expected nothing before the pong, got "
+                + next + "; received: " + client.transcript());
+    }
+
+    /** A message event's {@code id}, which must be a string. */
+    protected static String id(Map<String, Object> message) {
+        return assertInstanceOf(String.class, message.get("id"), () -> "id of " + message);
     }
 
     /** Closes everything the test opened: clients, then the server, then the hub without drain. */

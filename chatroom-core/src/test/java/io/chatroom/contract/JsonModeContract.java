@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
-import io.chatroom.WireFormat;
-import io.chatroom.testing.Json;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,9 +25,6 @@ import org.junit.jupiter.api.Test;
  * Where PROTOCOL.md leaves room, the choices the README documents are what is checked.
  */
 public abstract class JsonModeContract extends ContractSupport {
-
-    /** The subprotocol that selects JSON mode. */
-    protected static final String JSON = WireFormat.JSON_SUBPROTOCOL;
 
     /** Settings without a practical rate limit, for tests that send many frames. */
     private ChatSettings.Builder unthrottled() {
@@ -730,99 +724,6 @@ public abstract class JsonModeContract extends ContractSupport {
 
     // ---- helpers ----
 
-    /** Connects a JSON-mode client (offering {@link #JSON}) to {@code room} as {@code user}; closed after the test. */
-    protected final ChatClient connectJson(String room, String user) {
-        return connectJson(room, user, null);
-    }
-
-    /** Connects a JSON-mode client with {@code since} (none when {@code null}); closed after the test. */
-    protected final ChatClient connectJson(String room, String user, String since) {
-        return open(user + "@" + room, withSince(room, user, since), JSON);
-    }
-
-    /** Connects a text-mode client with {@code since}; closed after the test. */
-    protected final ChatClient connectText(String room, String user, String since) {
-        return open(user + "@" + room, withSince(room, user, since), null);
-    }
-
-    /** A user's first JSON connection to {@code room}: waits for its welcome and then its own join. */
-    protected final ChatClient joinJson(String room, String user) {
-        ChatClient client = connectJson(room, user);
-        awaitWelcome(client);
-        awaitJoin(client, user);
-        return client;
-    }
-
-    /** Joins {@link #ROOM} in JSON mode. */
-    protected final ChatClient joinJson(String user) {
-        return joinJson(ROOM, user);
-    }
-
-    private URI withSince(String room, String user, String since) {
-        return since == null ? uri(room, user)
-                : uriWithQuery("room=" + encode(room) + "&user=" + encode(user) + "&since=" + encode(since));
-    }
-
-    /** Sends one JSON object built from alternating names and values. */
-    protected static void sendJson(ChatClient client, Object... namesAndValues) {
-        client.send(Json.of(namesAndValues));
-    }
-
-    /** The next frame, which must be a JSON object with a string {@code type}. */
-    protected static Map<String, Object> awaitEvent(ChatClient client) {
-        String frame = client.awaitFrame();
-        Map<String, Object> event;
-        try {
-            event = Json.object(frame);
-        } catch (RuntimeException | AssertionError e) {
-            throw new AssertionError(client.name() + ": not a JSON object: " + ChatClient.abbreviate(frame)
-                    + "; received: " + client.transcript(), e);
-        }
-        assertTrue(event.get("type") instanceof String,
-                () -> client.name() + ": an event without a string type: " + frame);
-        return event;
-    }
-
-    /** The next frame, which must be an event of this type. */
-    protected static Map<String, Object> awaitEvent(ChatClient client, String type) {
-        Map<String, Object> event = awaitEvent(client);
-        assertEquals(type, event.get("type"), () -> client.name() + ": expected a " + type + " event, got " + event
-                + "; received: " + client.transcript());
-        return event;
-    }
-
-    /** The first frame of a JSON connection, which must be its welcome. */
-    protected static Map<String, Object> awaitWelcome(ChatClient client) {
-        return awaitEvent(client, "welcome");
-    }
-
-    /** The next event, which must be the join of {@code user}. */
-    protected static Map<String, Object> awaitJoin(ChatClient client, String user) {
-        Map<String, Object> join = awaitEvent(client, "join");
-        assertEquals(user, join.get("user"), () -> client.name() + ": join of another user: " + join);
-        return join;
-    }
-
-    /** The next event, which must be the leave of {@code user}. */
-    protected static Map<String, Object> awaitLeave(ChatClient client, String user) {
-        Map<String, Object> leave = awaitEvent(client, "leave");
-        assertEquals(user, leave.get("user"), () -> client.name() + ": leave of another user: " + leave);
-        return leave;
-    }
-
-    /**
-     * Asserts that nothing reached {@code client} beyond what the test already took: sends a
-     * {@code ping} and requires the very next frame to be its {@code pong}. A pong does not
-     * wait for the room, so the test must first have seen the server act on what it checks
-     * (another member received the event, or this client a later one).
-     */
-    protected static void assertNoMoreEvents(ChatClient client) {
-        sendJson(client, "type", "ping");
-        Map<String, Object> next = awaitEvent(client);
-        assertEquals(Map.of("type", "pong"), next, () -> client.name() + ": expected nothing before the pong, got "
-                + next + "; received: " + client.transcript());
-    }
-
     /** Asserts an error event: its code, a human message, and the request's ref (absent when {@code null}). */
     protected static void assertError(String code, String ref, Map<String, Object> error) {
         assertEquals("error", error.get("type"), () -> "not an error: " + error);
@@ -844,12 +745,8 @@ public abstract class JsonModeContract extends ContractSupport {
         return Map.of("type", "typing", "room", ROOM, "user", user, "typing", typing);
     }
 
-    private static String id(Map<String, Object> message) {
-        return assertInstanceOf(String.class, message.get("id"), () -> "id of " + message);
-    }
-
     private static List<String> ids(List<Map<String, Object>> messages) {
-        return messages.stream().map(JsonModeContract::id).collect(Collectors.toList());
+        return messages.stream().map(ContractSupport::id).collect(Collectors.toList());
     }
 
     private static void assertId(Object id) {

@@ -29,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * as a client must), reads only when asked, and never answers a ping on its own. With a
  * small receive buffer and no reads it is a slow consumer.
  *
- * <p>Not thread-safe: one test thread drives it.
+ * <p>Not thread-safe: one test thread drives it, except that a {@link PingFlood} may write
+ * from its own thread while the test thread reads.
  */
 public final class RawClient implements AutoCloseable {
 
@@ -173,12 +174,41 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends a close frame with this code and reason. */
     public void sendClose(int code, String reason) {
-        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-        sendFrame(CLOSE, true, ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text).array());
+        sendFrame(CLOSE, true, closePayload(code, reason.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The payload of a close frame: the code in two bytes (any 16 bits), then the reason bytes as given. */
+    public static byte[] closePayload(int code, byte[] reason) {
+        return ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason).array();
     }
 
     /** Sends one masked frame. */
     public void sendFrame(int opcode, boolean fin, byte[] payload) {
+        try {
+            write(encode(opcode, fin, payload));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send a frame (opcode " + opcode + ")", e);
+        }
+    }
+
+    /**
+     * Sends frames from {@link #encode} in one write, so that the server most likely reads
+     * them together: to check what it does with frames that follow a bad one.
+     */
+    public void sendEncoded(byte[]... frames) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (byte[] frame : frames) {
+            bytes.writeBytes(frame);
+        }
+        try {
+            write(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send " + frames.length + " frames", e);
+        }
+    }
+
+    /** One masked frame as a client sends it, with a fresh masking key. */
+    public static byte[] encode(int opcode, boolean fin, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
@@ -196,12 +226,17 @@ public final class RawClient implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i & 3]);
         }
-        try {
-            out.write(frame.toByteArray());
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not send a frame (opcode " + opcode + ")", e);
-        }
+        return frame.toByteArray();
+    }
+
+    /**
+     * Writes these bytes (whole frames from {@link #encode}) as they are. The one method that
+     * another thread may call while the test thread reads ({@link PingFlood} does); it blocks
+     * while the server does not read, until {@link #close()}.
+     */
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
     }
 
     /** Reads the next frame, whatever it is; fails if none arrives within {@code timeout}. */

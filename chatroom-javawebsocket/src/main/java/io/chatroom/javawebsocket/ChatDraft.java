@@ -9,7 +9,10 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.HandshakeState;
 import org.java_websocket.exceptions.IncompleteHandshakeException;
+import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.HandshakeBuilder;
 import org.java_websocket.handshake.HandshakeImpl1Client;
@@ -41,6 +44,9 @@ import org.java_websocket.protocols.Protocol;
  *       server why it cannot be upgraded, so that it answers in its own words.</li>
  *   <li><b>A bounded request head.</b> The library buffers an incomplete request head without
  *       limit; beyond {@link #MAX_REQUEST_HEAD_BYTES} the request is refused with 431.</li>
+ *   <li><b>A close frame whose reason is not UTF-8 closes with 1007.</b> The library fails on
+ *       it with an exception that its decoder thread only logs, and reads on as if the frame
+ *       had not come: see {@link #translateFrame}.</li>
  * </ul>
  *
  * <p>The subprotocol is the core's decision ({@code Admission.Accepted.format()}), which the
@@ -97,6 +103,38 @@ final class ChatDraft extends Draft_6455 {
             // Nothing after a malformed head is read as frames.
             buf.position(buf.limit());
             return new Malformed(400, "malformed HTTP request: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Decodes frames; a frame the library fails on closes the connection, and nothing after it
+     * is read: a close frame whose reason is not valid UTF-8 with 1007 (RFC 6455 section
+     * 5.5.1), anything else with 1002.
+     *
+     * <p>Java-WebSocket 1.6 means to close with 1007 itself: {@code CloseFrame.setPayload} marks
+     * such a frame with code 1007 and a null reason, for {@code CloseFrame.isValid} to throw an
+     * {@link InvalidDataException}. But {@code isValid} dereferences the null reason first, and
+     * the {@link NullPointerException} passes {@code WebSocketImpl.decodeFrames} (which closes
+     * only for an {@code InvalidDataException}) up to the decoder thread, which logs it and
+     * drops the rest of the read: no close is answered, the connection stays open, and the
+     * next read is decoded as if nothing had happened. Thrown here as the exception the library
+     * meant, it takes the library's own path for a bad frame: close with that code, and from
+     * then on the connection is closing and reads are ignored. (That null is the only failure
+     * of this kind the 1.6 decoder has; any other runtime failure is closed with 1002 rather
+     * than read past.) Frames decoded before it in the same read are dropped with it, as the
+     * library does for any frame it refuses while decoding.
+     */
+    @Override
+    public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
+        try {
+            return super.translateFrame(buffer);
+        } catch (RuntimeException e) {
+            buffer.position(buffer.limit());
+            InvalidDataException refused = e instanceof NullPointerException
+                    ? new InvalidDataException(CloseFrame.NO_UTF8, "invalid UTF-8 in the close reason")
+                    : new InvalidDataException(CloseFrame.PROTOCOL_ERROR, "undecodable frame");
+            refused.initCause(e);
+            throw refused;
         }
     }
 

@@ -195,8 +195,9 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         private static void configure(Session session, ChatSettings settings) {
             // Jetty closes a larger text message with 1009 itself, counting UTF-8 bytes.
             session.setMaxTextMessageSize(settings.maxMessageBytes());
-            // Binary frames arrive through onWebSocketPartialBinary, which never aggregates, so
-            // the first frame of any size up to the frame limit reaches the core (close 1003).
+            // Binary messages too: Jetty joins them (up to this size, as for text) before
+            // onWebSocketBinary, and closes a larger one with 1009 as the other transports do,
+            // where the size check comes first. One within the limit reaches the core (close 1003).
             session.setMaxBinaryMessageSize(settings.maxMessageBytes());
             // Auto-fragment stays on: with it off, Jetty fails any outgoing frame larger than the
             // max frame size (64 KiB), such as a JSON welcome carrying a long history.
@@ -213,9 +214,13 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
             }
         }
 
+        /**
+         * A whole binary message. Not the partial callback: Jetty checks the message size only
+         * for the messages it joins, and with auto-fragment on, even one frame larger than the
+         * limit would arrive in parts and be closed with 1003 instead of 1009.
+         */
         @Override
-        public void onWebSocketPartialBinary(ByteBuffer payload, boolean last,
-                                             org.eclipse.jetty.websocket.api.Callback callback) {
+        public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
             callback.succeed();
             ClientConnection c = connection;
             if (c != null && !binaryReported) {

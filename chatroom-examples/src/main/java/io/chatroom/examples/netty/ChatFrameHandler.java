@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * loop, one event at a time, which is the order the core needs; every field here is owned by
  * that event loop.
  *
- * <p>In front of it, Netty's decoder closes frames over the size limit (1009) and protocol
- * errors (1002), the {@code Utf8FrameValidator} closes invalid UTF-8 (1007), and the
+ * <p>In front of it, Netty's decoder refuses frames over the size limit (1009) and protocol
+ * errors (1002), the {@code Utf8FrameValidator} invalid UTF-8 (1007), {@link FrameRefusals}
+ * close codes RFC 6455 forbids (1002) and closes for each refusal, and the
  * {@code WebSocketFrameAggregator} joins fragmented messages; this handler reports each such
  * close to the core with its code. Binary frames go to the core, which closes with 1003.
  */

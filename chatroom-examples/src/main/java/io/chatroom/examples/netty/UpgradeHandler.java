@@ -57,11 +57,15 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     UpgradeHandler(Hub hub, String path) {
         this.hub = hub;
         this.path = path;
-        // Netty's decoder closes a frame over the hub's limit with 1009 itself. No subprotocols
-        // here: the core chooses one per request, and upgrade() puts it in the response.
+        // Netty's decoder refuses a frame over the hub's limit (1009) itself; FrameRefusals
+        // sends the close for it and every other refusal. No subprotocols here: the core
+        // chooses one per request, and upgrade() puts it in the response.
         int maxMessageBytes = hub.settings().maxMessageBytes();
         this.handshakers = new WebSocketServerHandshakerFactory(path, null,
-                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxMessageBytes).build());
+                WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(maxMessageBytes)
+                        .closeOnProtocolViolation(false)
+                        .build());
     }
 
     @Override
@@ -122,11 +126,13 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         int maxMessageBytes = hub.settings().maxMessageBytes();
-        ChatFrameHandler frames = new ChatFrameHandler(admission, new NettySink(ctx.channel()), maxMessageBytes);
+        NettySink sink = new NettySink(ctx.channel());
+        ChatFrameHandler frames = new ChatFrameHandler(admission, sink, maxMessageBytes);
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(ReadTimeoutHandler.class);           // the hub's heartbeat takes over
-        pipeline.addBefore(ctx.name(), "utf8", new Utf8FrameValidator());   // closes bad UTF-8 with 1007
+        pipeline.addBefore(ctx.name(), "utf8", new Utf8FrameValidator(false));   // refuses bad UTF-8 (1007)
         pipeline.addBefore(ctx.name(), "aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+        pipeline.addBefore(ctx.name(), "refusals", new FrameRefusals(sink));    // closes for the refusals
         pipeline.replace(this, "chat", frames);
         written.addListener(frames::upgraded);
     }

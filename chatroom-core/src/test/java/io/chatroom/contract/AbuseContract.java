@@ -1,0 +1,265 @@
+package io.chatroom.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chatroom.EvictionCause;
+import io.chatroom.HubListener;
+import io.chatroom.LeaveReason;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a hostile client can send below the chat protocol, and the one answer every transport
+ * gives it (PROTOCOL.md section 7, RFC 6455): pings it never reads the pongs of, close frames
+ * the RFC forbids, binary frames over the size limit. Each case is played by a
+ * {@link RawClient}; a neighbour on the client library checks that the room goes on.
+ */
+public abstract class AbuseContract extends ContractSupport {
+
+    /**
+     * Pings the flooder may send before the server must have evicted it: the pongs it owes by
+     * then (about 38 MiB) are far beyond what the socket buffers of loopback (a few MiB) and
+     * the default send queue (256 frames, 1 MiB) hold together. Bounds the test's memory on
+     * a server that never evicts.
+     */
+    private static final long PINGS_BEFORE_EVICTION = 300_000;
+
+    // ---- pings (section 7: pongs count against the send queue) ----
+
+    @Test
+    void clientThatPingsAndNeverReadsIsEvictedWhileItsNeighboursTalk() {
+        Watch flooder = new Watch("Flooder");
+        startServer(testSettings()
+                .writeWait(Duration.ofSeconds(1))
+                .rateBurst(1_000_000)
+                .ratePerSecond(1_000_000)
+                .listener(flooder)
+                .build());
+        ChatClient alice = join("Alice");
+        ChatClient bob = join("Bob");
+        alice.awaitFrameEquals("Bob joined the room");
+        RawClient raw = connectRaw(ROOM, "Flooder", RawClient.Options.defaults().receiveBufferSize(4096));
+        alice.awaitFrameEquals("Flooder joined the room");
+        bob.awaitFrameEquals("Flooder joined the room");
+
+        // The room stays quiet, so that only pongs can fill the flooder's queue; meanwhile
+        // Alice and Bob talk in private, which never reaches the flooder.
+        PingFlood flood = track(PingFlood.start(raw, PINGS_BEFORE_EVICTION));
+        Talk talk = new Talk(alice, bob, "Flooder left the room");
+        long deadline = System.nanoTime() + ChatClient.DEADLINE.toNanos();
+        while (!flooder.evicted.isDone() && !flood.ended().isDone() && System.nanoTime() < deadline) {
+            talk.exchange();
+        }
+        if (flood.ended().getNow(null) == PingFlood.End.LIMIT_REACHED && !flooder.evicted.isDone()) {
+            throw new AssertionError("the server did not evict a client that pings and never reads: " + flood);
+        }
+        String eviction = await(flooder.evicted, deadline,
+                () -> "the server did not evict a client that pings and never reads: " + flood);
+
+        assertTrue(eviction.startsWith("1008 "), () -> "the flooder's eviction: " + eviction);
+        CloseStatus end = raw.awaitEnd(ChatClient.DEADLINE);
+        if (end.hadCloseFrame()) {
+            assertCloseCode(1008, end, "the flooder");
+        }
+        await(flooder.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                () -> "the server never reported the evicted flooder gone");
+        assertEquals(2, hub().connectionCount(), "connections after the eviction");
+        assertEquals(1, hub().metrics().evictions(EvictionCause.SLOW_CONSUMER)
+                + hub().metrics().evictions(EvictionCause.WRITE_TIMEOUT), () -> "evictions: " + hub().metrics());
+        talk.awaitLeave();
+        talk.exchange();
+        sendAndExpectEverywhere(alice, "quiet again", "Alice: quiet again", alice, bob);
+        assertEquals("Members: Alice, Bob", assertNothingMoreArrived(bob));
+    }
+
+    // ---- close frames (RFC 6455 sections 5.5.1, 7.4) ----
+
+    @Test
+    void closeFrameWithAReasonThatIsNotUtf8GetsClose1007AndNothingAfterItCounts() {
+        startServer();
+        ChatClient alice = join("Alice");
+        RawClient bob = joinRaw("Bob", alice);
+
+        // "bye" and then a lead byte without its continuation.
+        byte[] reason = {'b', 'y', 'e', (byte) 0xC3, '('};
+        bob.sendEncoded(
+                RawClient.encode(RawClient.CLOSE, true, RawClient.closePayload(1000, reason)),
+                RawClient.encode(RawClient.TEXT, true, "sent with the close".getBytes(StandardCharsets.UTF_8)));
+        CloseStatus answer = bob.awaitEnd(ChatClient.DEADLINE);
+        sendIfStillOpen(bob, "sent after the server's close");
+
+        assertCloseCode(1007, answer, "Bob");
+        alice.awaitFrameEquals("Bob left the room");
+        assertEquals("Members: Alice", assertNothingMoreArrived(alice));
+    }
+
+    /** Codes that RFC 6455 section 7.4 does not allow in a close frame: reserved, unassigned, out of range. */
+    @ParameterizedTest(name = "close code {0}")
+    @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535})
+    void closeFrameWithACodeNotAllowedOnTheWireGetsClose1002(int code) {
+        startServer();
+        ChatClient alice = join("Alice");
+        RawClient bob = joinRaw("Bob", alice);
+
+        bob.sendEncoded(
+                RawClient.encode(RawClient.CLOSE, true, RawClient.closePayload(code, new byte[0])),
+                RawClient.encode(RawClient.TEXT, true, "sent with the close".getBytes(StandardCharsets.UTF_8)));
+        CloseStatus answer = bob.awaitEnd(ChatClient.DEADLINE);
+        sendIfStillOpen(bob, "sent after the server's close");
+
+        assertCloseCode(1002, answer, "Bob");
+        alice.awaitFrameEquals("Bob left the room");
+        assertEquals("Members: Alice", assertNothingMoreArrived(alice));
+    }
+
+    // ---- binary frames over the size limit (section 7: message size before frame type) ----
+
+    @Test
+    void binaryFrameOverTheSizeLimitClosesWith1009() {
+        startServer();
+        ChatClient alice = join("Alice");
+        RawClient bob = joinRaw("Bob", alice);
+
+        bob.sendBinary(new byte[70_000]);
+
+        alice.awaitFrameEquals("Bob left the room");
+        assertCloseCode(1009, bob.awaitEnd(ChatClient.DEADLINE), "Bob");
+        assertEquals("Members: Alice", assertNothingMoreArrived(alice));
+    }
+
+    @Test
+    void binaryMessageOverTheSizeLimitInFramesUnderItClosesWith1009() {
+        startServer();
+        ChatClient alice = join("Alice");
+        RawClient bob = joinRaw("Bob", alice);
+
+        bob.sendEncoded(
+                RawClient.encode(RawClient.BINARY, false, new byte[40_000]),
+                RawClient.encode(RawClient.CONTINUATION, true, new byte[40_000]));
+
+        alice.awaitFrameEquals("Bob left the room");
+        assertCloseCode(1009, bob.awaitEnd(ChatClient.DEADLINE), "Bob");
+        assertEquals("Members: Alice", assertNothingMoreArrived(alice));
+    }
+
+    // ---- helpers ----
+
+    /** Upgrades a raw client as {@code user} and waits until it and {@code member} saw its join. */
+    private RawClient joinRaw(String user, ChatClient member) {
+        RawClient client = connectRaw(ROOM, user);
+        assertEquals(user + " joined the room", client.readText(ChatClient.DEADLINE));
+        member.awaitFrameEquals(user + " joined the room");
+        return client;
+    }
+
+    /**
+     * Sends a text frame after the server's close frame, so that the server reads it apart
+     * from the frames before; a server that already ended the connection may refuse it.
+     */
+    private static void sendIfStillOpen(RawClient client, String text) {
+        try {
+            client.sendText(text);
+        } catch (UncheckedIOException refused) {
+            // the server closed or reset the connection: nothing more reaches it, as it should be
+        }
+    }
+
+    /** The future's value, or a failure with {@code what} when it is not done before {@code deadlineNanos}. */
+    private static <T> T await(CompletableFuture<T> future, long deadlineNanos, Supplier<String> what) {
+        try {
+            return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what.get(), e);
+        } catch (ExecutionException e) {
+            throw new AssertionError(what.get(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What the hub reports about one user: its eviction ("code detail") and when it is gone. */
+    private static final class Watch implements HubListener {
+        private final String user;
+        final CompletableFuture<String> evicted = new CompletableFuture<>();
+        final CompletableFuture<LeaveReason> gone = new CompletableFuture<>();
+
+        Watch(String user) {
+            this.user = user;
+        }
+
+        @Override
+        public void evicted(String room, String user, int closeCode, String detail) {
+            if (user.equals(this.user)) {
+                evicted.complete(closeCode + " " + detail);
+            }
+        }
+
+        @Override
+        public void disconnected(String room, String user, LeaveReason reason, String detail) {
+            if (user.equals(this.user)) {
+                gone.complete(reason);
+            }
+        }
+    }
+
+    /**
+     * Two members talking in private, each message awaited on both sides; the one room line
+     * they may see meanwhile is {@code leaveLine}, once each.
+     */
+    private static final class Talk {
+        private final ChatClient alice;
+        private final ChatClient bob;
+        private final String leaveLine;
+        private boolean aliceSawLeave;
+        private boolean bobSawLeave;
+        private int next;
+
+        Talk(ChatClient alice, ChatClient bob, String leaveLine) {
+            this.alice = alice;
+            this.bob = bob;
+            this.leaveLine = leaveLine;
+        }
+
+        /** Alice sends Bob one private message; both get their line of it. */
+        void exchange() {
+            String text = "psst " + next++;
+            alice.send("/msg Bob " + text);
+            bobSawLeave |= awaitLine(bob, "[private] Alice: " + text, bobSawLeave);
+            aliceSawLeave |= awaitLine(alice, "[private to Bob] " + text, aliceSawLeave);
+        }
+
+        /** Waits until both have seen the leave line. */
+        void awaitLeave() {
+            if (!aliceSawLeave) {
+                alice.awaitFrameEquals(leaveLine);
+                aliceSawLeave = true;
+            }
+            if (!bobSawLeave) {
+                bob.awaitFrameEquals(leaveLine);
+                bobSawLeave = true;
+            }
+        }
+
+        /** Awaits {@code expected}, letting the leave line come first once; true if it did. */
+        private boolean awaitLine(ChatClient client, String expected, boolean leaveSeen) {
+            String frame = client.awaitFrame();
+            if (frame.equals(leaveLine) && !leaveSeen) {
+                client.awaitFrameEquals(expected);
+                return true;
+            }
+            assertEquals(expected, frame, () -> client.name() + " during the flood; received: " + client.transcript());
+            return false;
+        }
+    }
+}
