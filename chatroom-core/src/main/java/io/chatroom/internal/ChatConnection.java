@@ -210,9 +210,16 @@ final class ChatConnection implements ClientConnection {
         pongs++;
     }
 
+    /**
+     * Every ping is answered (RFC 6455, section 5.5.2; queued pings share one pong) and takes
+     * a token of the rate limit like any inbound frame, so that a flood of pings is closed as
+     * rate abuse long before its pongs fill the send queue.
+     */
     @Override
     public void onPing(ByteBuffer payload) {
-        lastInbound = clock.nanoTime();
+        long now = clock.nanoTime();
+        lastInbound = now;
+        takeToken(now);
         outbound.offerPong(payload);
     }
 

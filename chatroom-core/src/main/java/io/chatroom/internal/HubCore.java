@@ -273,6 +273,10 @@ public final class HubCore implements Hub {
      * ended and released, so that neither a member nor a connection slot is left behind.
      */
     private ClientConnection connect(Accepted accepted, ClientSink sink) {
+        if (finishing.get()) {
+            unreserve(accepted.remoteAddress);
+            throw new IllegalStateException("the hub has shut down");
+        }
         ChatConnection connection;
         RoomActor room;
         try {
@@ -346,7 +350,12 @@ public final class HubCore implements Hub {
         connections.remove(connection);
         usersOnline.computeIfPresent(connection.user(), (u, all) -> remove(all, connection));
         unreserve(connection.remoteAddress());
-        if (shuttingDown.get() && connections.isEmpty()) {
+        finishShutdownIfIdle();
+    }
+
+    /** During a shutdown, finishes once no connection is open and no admitted upgrade is still opening. */
+    private void finishShutdownIfIdle() {
+        if (shuttingDown.get() && admitted.get() == 0) {
             finishShutdown();
         }
     }
@@ -475,13 +484,11 @@ public final class HubCore implements Hub {
     private void startShutdown(Duration drainTimeout) {
         List<ChatConnection> open = new ArrayList<>(connections);
         LOG.info("Shutting down: draining {} connections within {} ms", open.size(), drainTimeout.toMillis());
-        if (open.isEmpty()) {
-            finishShutdown();
-            return;
-        }
         long drain = drainTimeout.toNanos();
-        // First the deadline, so that it holds whatever happens to the batches.
+        // First the deadline, so that it holds whatever happens to the batches, and to
+        // upgrades admitted before the shutdown that open during the drain.
         clock.schedule(() -> abortAll(drainTimeout), drain);
+        finishShutdownIfIdle();
         int batches = Math.min(CLOSE_BATCHES, open.size());
         for (int b = 0; b < batches; b++) {
             List<ChatConnection> batch = open.subList(b * open.size() / batches, (b + 1) * open.size() / batches);
@@ -594,6 +601,7 @@ public final class HubCore implements Hub {
         public void abandon() {
             if (used.compareAndSet(false, true)) {
                 unreserve(remoteAddress);
+                finishShutdownIfIdle();
             }
         }
     }

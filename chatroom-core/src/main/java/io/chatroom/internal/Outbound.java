@@ -258,8 +258,9 @@ final class Outbound {
         queuedBytes.addAndGet(-size);
     }
 
+    /** Starts the next write, unless one is in flight or the connection is ending (its close is under way). */
     private void drain() {
-        while (greeted && !queue.isEmpty() && writing.compareAndSet(false, true)) {
+        while (greeted && !queue.isEmpty() && !owner.isEnding() && writing.compareAndSet(false, true)) {
             Object item = queue.poll();
             if (item instanceof Frame frame) {
                 startWrite(frame, frame.byteLength());

@@ -27,8 +27,24 @@ class OutboundRulesTest {
     }
 
     @Test
+    void aFloodOfPingsIsClosedAsRateAbuse() {
+        Harness h = new Harness();
+        Client bob = h.connect("quiet", "Bob");
+        Client flooder = h.connect("quiet", "Flooder");
+
+        for (int i = 0; i < 1_000 && flooder.sink().closeCode() < 0; i++) {
+            flooder.connection().onPing(ping(i));
+        }
+
+        assertEquals(1008, flooder.sink().closeCode());
+        assertEquals("rate limit abuse", flooder.sink().closeReason());
+        assertEquals(1, h.hub.metrics().evictions(EvictionCause.RATE_ABUSE));
+        assertEquals("Flooder left the room", bob.last());
+    }
+
+    @Test
     void aClientThatFloodsPingsAndNeverReadsHoldsOnePongAndIsEvicted() {
-        Harness h = new Harness(b -> b.writeWait(Duration.ofSeconds(2)));
+        Harness h = new Harness(b -> b.writeWait(Duration.ofSeconds(2)).rateAbuseLimit(0));
         Client flooder = h.connect("quiet", "Flooder");
         flooder.sink().stall();
 
