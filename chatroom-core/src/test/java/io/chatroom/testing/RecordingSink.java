@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 /**
  * An in-memory {@link ClientSink} that records what the core did to one connection. By
  * default every write completes at once; {@link #stall()} makes it a client that stops
- * reading, whose writes complete only when the test calls {@link #completeWrites()}.
+ * reading, whose writes complete only when the test calls {@link #completeWrites()} (or, a
+ * few at a time, {@link #completeWrites(int)}).
  */
 public final class RecordingSink implements ClientSink {
 
@@ -112,6 +113,34 @@ public final class RecordingSink implements ClientSink {
             }
             next.succeeded();
         }
+    }
+
+    /**
+     * Completes at most {@code count} writes in flight, oldest first, and stays stalled: a
+     * client that reads late, in batches. Each completion lets the core start its next write,
+     * which this call may complete in turn, so {@code completeWrites(Integer.MAX_VALUE)}
+     * catches up with everything queued so far. Returns how many writes it completed.
+     */
+    public int completeWrites(int count) {
+        int completed = 0;
+        while (completed < count) {
+            WriteCallback next;
+            synchronized (this) {
+                next = pending.poll();
+                if (next == null) {
+                    break;
+                }
+                concurrentWrites--;
+            }
+            next.succeeded();
+            completed++;
+        }
+        return completed;
+    }
+
+    /** Writes the core started that have not completed yet: 0 once the client has caught up. */
+    public synchronized int pendingWrites() {
+        return pending.size();
     }
 
     /** The text of every frame written so far, in order. */
