@@ -274,8 +274,11 @@ public final class HubCore implements Hub {
      */
     private ClientConnection connect(Accepted accepted, ClientSink sink) {
         if (finishing.get()) {
+            // Admitted before the shutdown, opened after its deadline: no timer is left to see a
+            // closing handshake through, so it is dropped at once and bound to nothing.
             unreserve(accepted.remoteAddress);
-            throw new IllegalStateException("the hub has shut down");
+            sink.abort();
+            return new Unbound(accepted.room, accepted.user, accepted.format);
         }
         ChatConnection connection;
         RoomActor room;
@@ -551,6 +554,33 @@ public final class HubCore implements Hub {
             LOG.warn("Stopping the hub's threads failed", e);
         } finally {
             terminated.complete(null);
+        }
+    }
+
+    /** A connection opened after the hub shut down: dropped as it opened; what it reports is ignored. */
+    private record Unbound(String room, String user, WireFormat format) implements ClientConnection {
+        @Override
+        public void onText(String text) {
+        }
+
+        @Override
+        public void onBinary() {
+        }
+
+        @Override
+        public void onPong() {
+        }
+
+        @Override
+        public void onPing(java.nio.ByteBuffer payload) {
+        }
+
+        @Override
+        public void onFrameRefused(int code, String reason) {
+        }
+
+        @Override
+        public void onClosed(int code, String reason) {
         }
     }
 
