@@ -27,6 +27,8 @@ import java.util.concurrent.Executor;
  * @param pongWait                 how long a connection may stay silent (no pong, no frame) before it is closed
  * @param writeWait                how long one write may take before the connection is closed
  * @param drainTimeout             the default time {@link Hub#shutdown()} gives queues to flush
+ * @param handshakeTimeout         how long a client may take to send its whole upgrade request; adapters cut
+ *                                 a slower one before it holds any room resource
  * @param sendQueueFrames          frames a connection may have queued before it is evicted
  * @param sendQueueBytes           bytes a connection may have queued before it is evicted
  * @param maxMessageBytes          the largest inbound frame, in bytes; larger ones close with 1009
@@ -35,6 +37,8 @@ import java.util.concurrent.Executor;
  * @param rateAbuseLimit           frames dropped by the rate limit in a row before the connection is closed
  *                                 with 1008; 0 never closes
  * @param historySize              messages kept per room by the in-memory store and sent on connect
+ * @param historyRooms             rooms whose history the in-memory store keeps at most; the least used go first
+ * @param historyIdle              how long the in-memory store keeps the history of a room nobody writes or reads
  * @param recoveryLimit            the most messages one {@code since} recovery returns; a client that missed more
  *                                 gets the latest history with {@code recovered:false}
  * @param maxTextLength            the longest message text in characters ({@code too_long} error); 0 for no limit
@@ -58,6 +62,7 @@ public record ChatSettings(
         Duration pongWait,
         Duration writeWait,
         Duration drainTimeout,
+        Duration handshakeTimeout,
         int sendQueueFrames,
         long sendQueueBytes,
         int maxMessageBytes,
@@ -65,6 +70,8 @@ public record ChatSettings(
         double ratePerSecond,
         int rateAbuseLimit,
         int historySize,
+        int historyRooms,
+        Duration historyIdle,
         int recoveryLimit,
         int maxTextLength,
         Duration typingTimeout,
@@ -101,6 +108,12 @@ public record ChatSettings(
     public static final int DEFAULT_RATE_ABUSE_LIMIT = 100;
     /** Messages of history per room: 100. */
     public static final int DEFAULT_HISTORY_SIZE = 100;
+    /** How long a client may take to send its upgrade request: 10 s. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Rooms whose history the in-memory store keeps: 10,000. */
+    public static final int DEFAULT_HISTORY_ROOMS = 10_000;
+    /** How long the in-memory store keeps an unused room's history: 1 day. */
+    public static final Duration DEFAULT_HISTORY_IDLE = Duration.ofDays(1);
     /** Messages one recovery returns at most: 1,000. */
     public static final int DEFAULT_RECOVERY_LIMIT = 1000;
     /** The longest any duration setting may be: 1 day. */
@@ -132,6 +145,9 @@ public record ChatSettings(
         }
         requireAtLeast(rateAbuseLimit, 0, "rateAbuseLimit");
         requireAtLeast(historySize, 0, "historySize");
+        requireAtLeast(historyRooms, 1, "historyRooms");
+        requirePositive(historyIdle, "historyIdle");
+        requirePositive(handshakeTimeout, "handshakeTimeout");
         requireAtLeast(recoveryLimit, 1, "recoveryLimit");
         requireAtLeast(maxTextLength, 0, "maxTextLength");
         requirePositive(typingTimeout, "typingTimeout");
@@ -181,6 +197,7 @@ public record ChatSettings(
         private Duration pongWait = DEFAULT_PONG_WAIT;
         private Duration writeWait = DEFAULT_WRITE_WAIT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private int sendQueueFrames = DEFAULT_SEND_QUEUE_FRAMES;
         private long sendQueueBytes = DEFAULT_SEND_QUEUE_BYTES;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -188,6 +205,8 @@ public record ChatSettings(
         private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
         private int rateAbuseLimit = DEFAULT_RATE_ABUSE_LIMIT;
         private int historySize = DEFAULT_HISTORY_SIZE;
+        private int historyRooms = DEFAULT_HISTORY_ROOMS;
+        private Duration historyIdle = DEFAULT_HISTORY_IDLE;
         private int recoveryLimit = DEFAULT_RECOVERY_LIMIT;
         private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
         private Duration typingTimeout = DEFAULT_TYPING_TIMEOUT;
@@ -210,6 +229,7 @@ public record ChatSettings(
             pongWait = s.pongWait;
             writeWait = s.writeWait;
             drainTimeout = s.drainTimeout;
+            handshakeTimeout = s.handshakeTimeout;
             sendQueueFrames = s.sendQueueFrames;
             sendQueueBytes = s.sendQueueBytes;
             maxMessageBytes = s.maxMessageBytes;
@@ -217,6 +237,8 @@ public record ChatSettings(
             ratePerSecond = s.ratePerSecond;
             rateAbuseLimit = s.rateAbuseLimit;
             historySize = s.historySize;
+            historyRooms = s.historyRooms;
+            historyIdle = s.historyIdle;
             recoveryLimit = s.recoveryLimit;
             maxTextLength = s.maxTextLength;
             typingTimeout = s.typingTimeout;
@@ -289,6 +311,24 @@ public record ChatSettings(
         /** See {@link ChatSettings#rateAbuseLimit()}; default {@link #DEFAULT_RATE_ABUSE_LIMIT}. */
         public Builder rateAbuseLimit(int value) {
             rateAbuseLimit = value;
+            return this;
+        }
+
+        /** See {@link ChatSettings#handshakeTimeout()}; default {@link #DEFAULT_HANDSHAKE_TIMEOUT}. */
+        public Builder handshakeTimeout(Duration value) {
+            handshakeTimeout = value;
+            return this;
+        }
+
+        /** See {@link ChatSettings#historyRooms()}; default {@link #DEFAULT_HISTORY_ROOMS}. */
+        public Builder historyRooms(int value) {
+            historyRooms = value;
+            return this;
+        }
+
+        /** See {@link ChatSettings#historyIdle()}; default {@link #DEFAULT_HISTORY_IDLE}. */
+        public Builder historyIdle(Duration value) {
+            historyIdle = value;
             return this;
         }
 
@@ -378,8 +418,9 @@ public record ChatSettings(
 
         /** The settings; throws {@link IllegalArgumentException} naming the first invalid value. */
         public ChatSettings build() {
-            return new ChatSettings(pingPeriod, pongWait, writeWait, drainTimeout, sendQueueFrames,
-                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, rateAbuseLimit, historySize, recoveryLimit,
+            return new ChatSettings(pingPeriod, pongWait, writeWait, drainTimeout, handshakeTimeout, sendQueueFrames,
+                    sendQueueBytes, maxMessageBytes, rateBurst, ratePerSecond, rateAbuseLimit, historySize, historyRooms,
+                    historyIdle, recoveryLimit,
                     maxTextLength, typingTimeout,
                     maxConnections,
                     maxConnectionsPerAddress, trustedProxies, originPolicy, authenticator, messageStore, broker, listener,

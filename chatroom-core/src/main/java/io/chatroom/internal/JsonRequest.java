@@ -49,6 +49,13 @@ final class JsonRequest {
         if (ref != null && !(ref instanceof String)) {
             throw new BadRequest("field 'ref' must be a string", null);
         }
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            if (field.getValue() instanceof String value && hasUnpairedSurrogate(value)) {
+                // An escaped surrogate without its pair: no UTF-8 can carry it to the other clients.
+                throw new BadRequest("field '" + field.getKey() + "' holds an unpaired surrogate escape",
+                        field.getKey().equals("ref") ? null : (String) ref);
+            }
+        }
         return request;
     }
 
@@ -74,6 +81,18 @@ final class JsonRequest {
                 }
                 return new RawJson(raw.toString());
         }
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String ref() {

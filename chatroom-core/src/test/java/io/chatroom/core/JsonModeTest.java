@@ -315,6 +315,24 @@ class JsonModeTest {
                 nested.replaceAll(".*\\[([^,]+),.*", "$1")), nested);
     }
 
+    @Test
+    void aTextWithAnUnpairedSurrogateEscapeIsABadRequestNeverSilence() {
+        Harness h = new Harness();
+        Client alice = h.connectJson("general", "Alice", null);
+        Client bob = h.connectJson("general", "Bob", null);
+        int bobHad = bob.received().size();
+
+        for (String text : List.of("\\ud800", "\\udc00", "a\\udc00\\ud800b")) {
+            alice.send("{\"type\":\"message\",\"text\":\"" + text + "\",\"ref\":\"r1\"}");
+            assertEquals("bad_request", alice.lastEvent().get("code"), text);
+            assertEquals("r1", alice.lastEvent().get("ref"), text);
+        }
+        alice.send("{\"type\":\"message\",\"text\":\"\\ud83d\\ude00\",\"ref\":\"r2\"}");
+
+        assertEquals("\ud83d\ude00", alice.lastEvent().get("text"), "a whole pair is a character like any other");
+        assertEquals(bobHad + 1, bob.received().size());
+    }
+
     private static List<Object> texts(Object messages) {
         return ((List<?>) messages).stream().map(m -> ((Map<?, ?>) m).get("text")).collect(Collectors.toList());
     }

@@ -37,14 +37,7 @@ public final class RecordingSink implements ClientSink {
             return;
         }
         frames.add(frame);
-        concurrentWrites++;
-        maxConcurrentWrites = Math.max(maxConcurrentWrites, concurrentWrites);
-        if (stalled) {
-            pending.add(callback);
-            return;
-        }
-        concurrentWrites--;
-        callback.succeeded();
+        write(callback);
     }
 
     /** Records the pong; a write like {@link #send}, stalled with it. */
@@ -53,6 +46,11 @@ public final class RecordingSink implements ClientSink {
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
         pongs.add(bytes);
+        write(callback);
+    }
+
+    /** One write in flight: completed at once, or held while the sink is stalled. */
+    private void write(WriteCallback callback) {
         concurrentWrites++;
         maxConcurrentWrites = Math.max(maxConcurrentWrites, concurrentWrites);
         if (stalled) {
