@@ -4,6 +4,7 @@ module io.chatroom.core {
     requires org.slf4j;
     requires com.fasterxml.jackson.core;
     requires com.ibm.icu;
+    requires com.github.benmanes.caffeine;
 
     exports io.chatroom;
     exports io.chatroom.spi;

@@ -87,7 +87,8 @@ public final class HubCore implements Hub {
         }
         this.store = settings.messageStore() != null
                 ? settings.messageStore()
-                : new InMemoryMessageStore(settings.historySize(), clock.epochMillis());
+                : new InMemoryMessageStore(settings.historySize(), settings.historyRooms(), settings.historyIdle(),
+                        clock.epochMillis(), clock::nanoTime);
         this.broker = settings.broker() != null ? settings.broker() : new LocalBroker();
         this.listener = new SafeListener(settings.listener());
         this.proxies = Addresses.trusting(settings.trustedProxies());

@@ -1,23 +1,32 @@
 package io.chatroom.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.chatroom.ChatSettings;
 import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.StoredMessage;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * The default {@link MessageStore}: the latest {@code capacity} messages of every room, in
- * memory. Ids are {@code GENERATION-SEQUENCE}: the generation is the store's creation time
- * in base 36, so ids from before a restart are never taken for new ones.
+ * The default {@link MessageStore}: the latest {@code capacity} messages of a bounded number
+ * of rooms, in memory. Ids are {@code GENERATION-SEQUENCE}: the generation is the store's
+ * creation time in base 36, so ids from before a restart are never taken for new ones, and
+ * the sequence is one counter for the whole store, so that a room whose history was dropped
+ * and later starts again never reuses an id either.
  *
  * <p>A room's log is touched only by that room's serial executor (see {@link MessageStore}),
- * so the logs need no locks; the map of logs is concurrent. Logs outlive their rooms, so
- * that a room that empties and fills again keeps its history.
+ * so the logs need no locks. Logs outlive their rooms, so that a room that empties and fills
+ * again keeps its history, but not without bound: at most {@code rooms} logs are kept (a
+ * Caffeine cache, which keeps the rooms used most and most recently: a client that cycles
+ * through random room names cannot push out the busy ones), and a log nobody has written or
+ * read for {@code idle} goes.
  */
 public final class InMemoryMessageStore implements MessageStore {
 
@@ -25,21 +34,44 @@ public final class InMemoryMessageStore implements MessageStore {
 
     private final int capacity;
     private final String generation;
-    private final Map<String, RoomLog> logs = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final Cache<String, RoomLog> logs;
 
+    /** A store of {@code capacity} messages per room for up to 10,000 rooms, each kept a day after its last use. */
     public InMemoryMessageStore(int capacity, long epochMillis) {
+        this(capacity, ChatSettings.DEFAULT_HISTORY_ROOMS, ChatSettings.DEFAULT_HISTORY_IDLE, epochMillis, System::nanoTime);
+    }
+
+    /**
+     * A store of {@code capacity} messages per room for up to {@code rooms} rooms, each kept
+     * {@code idle} after its last use as {@code nanoTime} tells time.
+     */
+    public InMemoryMessageStore(int capacity, int rooms, Duration idle, long epochMillis, LongSupplier nanoTime) {
         this.capacity = capacity;
         this.generation = Long.toString(epochMillis, 36);
+        this.logs = Caffeine.newBuilder()
+                .maximumSize(rooms)
+                .expireAfterAccess(idle)
+                .ticker(nanoTime::getAsLong)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** How many rooms' histories are held now (after pending evictions). */
+    public long roomsHeld() {
+        logs.cleanUp();
+        return logs.estimatedSize();
     }
 
     @Override
     public StoredMessage append(String room, String from, String text, long ts) {
-        RoomLog log = logs.computeIfAbsent(room, r -> new RoomLog());
-        long seq = ++log.lastSeq;
+        RoomLog log = logs.get(room, r -> new RoomLog());
+        long seq = sequence.incrementAndGet();
+        log.lastSeq = seq;
         StoredMessage message = new StoredMessage(generation + "-" + seq, room, from, text, ts);
         if (capacity > 0) {
             if (log.messages.size() == capacity) {
-                log.messages.removeFirst();
+                log.droppedSeq = seqOf(log.messages.removeFirst());
             }
             log.messages.addLast(message);
         }
@@ -48,7 +80,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public List<StoredMessage> latest(String room, int limit) {
-        RoomLog log = logs.get(room);
+        RoomLog log = logs.getIfPresent(room);
         if (log == null || limit <= 0) {
             return List.of();
         }
@@ -61,34 +93,37 @@ public final class InMemoryMessageStore implements MessageStore {
         return result;
     }
 
+    /** Complete only when the log still holds every message after the one {@code id} names. */
     @Override
     public Recovery since(String room, String id, int limit) {
         long seq = sequenceOf(id);
-        RoomLog log = logs.get(room);
-        long last = log == null ? 0 : log.lastSeq;
-        if (seq < 0 || seq > last) {
+        RoomLog log = logs.getIfPresent(room);
+        if (seq < 0 || log == null || seq > log.lastSeq) {
             return new Recovery(false, List.of());
         }
-        if (seq == last) {
+        if (seq == log.lastSeq) {
             return new Recovery(true, List.of());
         }
-        long oldestHeld = log.messages.isEmpty() ? last + 1 : seqOf(log.messages.peekFirst());
-        if (oldestHeld > seq + 1 || last - seq > limit) {
-            return new Recovery(false, List.of());
-        }
-        List<StoredMessage> missed = new ArrayList<>((int) (last - seq));
+        List<StoredMessage> missed = new ArrayList<>();
+        // The message just before the oldest held counts as held: everything after it is.
+        boolean found = seq == log.droppedSeq;
         for (StoredMessage m : log.messages) {
-            if (seqOf(m) > seq) {
+            if (found) {
+                if (missed.size() == limit) {
+                    return new Recovery(false, List.of());
+                }
                 missed.add(m);
+            } else if (seqOf(m) == seq) {
+                found = true;
             }
         }
-        return new Recovery(true, missed);
+        return found ? new Recovery(true, missed) : new Recovery(false, List.of());
     }
 
     @Override
     public Page before(String room, String id, int limit) {
         long seq = sequenceOf(id);
-        RoomLog log = logs.get(room);
+        RoomLog log = logs.getIfPresent(room);
         if (seq < 0 || log == null || limit <= 0) {
             return new Page(List.of(), false);
         }
@@ -136,5 +171,7 @@ public final class InMemoryMessageStore implements MessageStore {
     private static final class RoomLog {
         private final ArrayDeque<StoredMessage> messages = new ArrayDeque<>();
         private long lastSeq;
+        /** The newest message dropped to keep the capacity, or 0. */
+        private long droppedSeq;
     }
 }
