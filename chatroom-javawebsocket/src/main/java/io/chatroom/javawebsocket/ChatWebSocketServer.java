@@ -159,7 +159,10 @@ final class ChatWebSocketServer extends WebSocketServer {
         try {
             response = answer(conn, (ChatDraft) draft, request);
         } catch (RuntimeException e) {
-            LOG.error("upgrade request {} failed", request.getResourceDescriptor(), e);
+            // The path only: the query may carry a token, which is never logged.
+            String target = request.getResourceDescriptor();
+            int query = target.indexOf('?');
+            LOG.error("upgrade request for {} failed", query < 0 ? target : target.substring(0, query), e);
             response = new ChatDraft.Refusal(500, "internal server error");
         }
         if (response instanceof ChatDraft.Refusal refusal) {
