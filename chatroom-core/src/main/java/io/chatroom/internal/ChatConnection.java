@@ -68,8 +68,10 @@ final class ChatConnection implements ClientConnection {
     /** Why the connection ended, in words; written once by {@link #end}, read by {@link #release}. */
     private volatile String endDetail;
 
-    /** Owned by the room's executor: whether the room counts this connection as a member (joined, not left). */
+    /** Owned by the room's executor: the room takes this connection's commands (it joined, and has not left). */
     boolean member;
+    /** Owned by the room's executor: the connection has entered (it is in the broadcast list and presence). */
+    boolean inRoom;
     /** Owned by the room's executor. */
     boolean away;
 

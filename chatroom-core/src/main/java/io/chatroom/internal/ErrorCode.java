@@ -5,7 +5,8 @@ enum ErrorCode {
     BAD_REQUEST("bad_request"),
     RATE_LIMITED("rate_limited"),
     UNKNOWN_USER("unknown_user"),
-    TOO_LONG("too_long");
+    TOO_LONG("too_long"),
+    UNAVAILABLE("unavailable");
 
     final String wire;
 

@@ -10,6 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -63,8 +65,13 @@ public final class InMemoryMessageStore implements MessageStore {
         return logs.estimatedSize();
     }
 
+    /** Completes at once: memory is as durable as this store gets. */
     @Override
-    public StoredMessage append(String room, String from, String text, long ts) {
+    public CompletionStage<StoredMessage> append(String room, String from, String text, long ts) {
+        return CompletableFuture.completedFuture(appendNow(room, from, text, ts));
+    }
+
+    StoredMessage appendNow(String room, String from, String text, long ts) {
         RoomLog log = logs.get(room, r -> new RoomLog());
         long seq = sequence.incrementAndGet();
         log.lastSeq = seq;
@@ -79,7 +86,11 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public List<StoredMessage> latest(String room, int limit) {
+    public CompletionStage<List<StoredMessage>> latest(String room, int limit) {
+        return CompletableFuture.completedFuture(latestNow(room, limit));
+    }
+
+    List<StoredMessage> latestNow(String room, int limit) {
         RoomLog log = logs.getIfPresent(room);
         if (log == null || limit <= 0) {
             return List.of();
@@ -95,7 +106,11 @@ public final class InMemoryMessageStore implements MessageStore {
 
     /** Complete only when the log still holds every message after the one {@code id} names. */
     @Override
-    public Recovery since(String room, String id, int limit) {
+    public CompletionStage<Recovery> since(String room, String id, int limit) {
+        return CompletableFuture.completedFuture(sinceNow(room, id, limit));
+    }
+
+    Recovery sinceNow(String room, String id, int limit) {
         long seq = sequenceOf(id);
         RoomLog log = logs.getIfPresent(room);
         if (seq < 0 || log == null || seq > log.lastSeq) {
@@ -121,7 +136,11 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public Page before(String room, String id, int limit) {
+    public CompletionStage<Page> before(String room, String id, int limit) {
+        return CompletableFuture.completedFuture(beforeNow(room, id, limit));
+    }
+
+    Page beforeNow(String room, String id, int limit) {
         long seq = sequenceOf(id);
         RoomLog log = logs.getIfPresent(room);
         if (seq < 0 || log == null || limit <= 0) {

@@ -8,13 +8,19 @@ import io.chatroom.spi.BrokerEvent;
 import io.chatroom.spi.Clock;
 import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.StoredMessage;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A room: its members, their presence and typing state, and its broadcast loop. Every field
@@ -23,6 +29,8 @@ import java.util.concurrent.CompletionStage;
  */
 final class RoomActor implements Room {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RoomActor.class);
+    static final String UNAVAILABLE = "Service unavailable, message not sent";
     private static final Comparator<String> BY_NAME =
             String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
 
@@ -37,6 +45,8 @@ final class RoomActor implements Room {
     private final Map<String, Presence> users = new HashMap<>();
     /** Users typing now, with the timer that clears them. */
     private final Map<String, Clock.Cancellable> typing = new HashMap<>();
+    /** Effects called but not yet applied, in call order (see {@link #inOrder}). */
+    private final ArrayDeque<Ready<?>> pending = new ArrayDeque<>();
     /** Senders waiting for their own copy of a message they gave a {@code ref}, by message id. */
     private final Map<String, PendingRef> refs = new HashMap<>();
 
@@ -81,24 +91,62 @@ final class RoomActor implements Room {
 
     // ---- membership ------------------------------------------------------------------------
 
+    /**
+     * A connection joins: it may send commands from now on, and enters the room (presence,
+     * the join broadcast, its greeting) in its turn among the room's ordered effects, so
+     * that its history holds exactly the messages accepted before it joined and every later
+     * one reaches it live.
+     */
     void join(ChatConnection connection) {
         if (connection.isEnding()) {
             return;
         }
+        connection.member = true;
+        inOrder(readGreeting(connection), (history, failure) -> enter(connection, history, failure));
+    }
+
+    /** The history a connection is greeted with: what it missed since {@code since}, else the latest. */
+    private CompletionStage<History> readGreeting(ChatConnection connection) {
+        MessageStore store = hub.store();
+        CompletionStage<History> latest = store.latest(name, hub.settings().historySize())
+                .thenApply(messages -> new History(messages, false));
+        if (connection.since() == null) {
+            return latest;
+        }
+        // Both asked now, in the room's order: a query must not come after appends called later.
+        return store.since(name, connection.since(), hub.settings().recoveryLimit())
+                .thenCombine(latest, (recovery, fallback) -> recovery.complete()
+                        ? new History(recovery.messages(), true) : fallback);
+    }
+
+    private void enter(ChatConnection connection, History history, Throwable failure) {
+        if (!connection.member) {
+            return;   // it left before its turn came
+        }
+        if (failure != null) {
+            LOG.warn("History of {} could not be read for {}; greeting without it", name, connection, failure);
+            history = new History(List.of(), false);
+        }
         String user = connection.user();
         boolean wasAway = isAway(user);
-        connection.member = true;
+        connection.inRoom = true;
         members.add(connection);
         Presence presence = users.computeIfAbsent(user, u -> new Presence());
         presence.connections++;
+        if (connection.away) {
+            presence.away++;
+        }
         presence.lastSeen = clock.epochMillis();
-        greet(connection, presence.connections == 1);
+        greet(connection, history, presence.connections == 1);
         if (presence.connections == 1) {
             long ts = clock.epochMillis();
             broadcast(new Outgoing(format -> format == WireFormat.TEXT
                     ? TextFormat.joined(user) : JsonFormat.join(name, user, ts)));
             hub.listener().joined(name, user);
-        } else if (wasAway) {
+            if (connection.away) {
+                broadcastPresence(user);   // it said away before it entered
+            }
+        } else if (wasAway != isAway(user)) {
             broadcastPresence(user);
         }
     }
@@ -109,20 +157,9 @@ final class RoomActor implements Room {
      * It takes at most half of the send queue's limits (the newest messages that fit), so
      * that what the server chose to send never makes the newcomer a slow consumer.
      */
-    private void greet(ChatConnection connection, boolean firstOfUser) {
-        MessageStore store = hub.store();
-        List<StoredMessage> history = null;
-        boolean recovered = false;
-        if (connection.since() != null) {
-            MessageStore.Recovery recovery = store.since(name, connection.since(), hub.settings().recoveryLimit());
-            if (recovery.complete()) {
-                history = recovery.messages();
-                recovered = true;
-            }
-        }
-        if (history == null) {
-            history = store.latest(name, hub.settings().historySize());
-        }
+    private void greet(ChatConnection connection, History found, boolean firstOfUser) {
+        List<StoredMessage> history = found.messages();
+        boolean recovered = found.recovered();
         Budget budget = Budget.greeting(hub.settings());
         List<Frame> greeting;
         if (connection.format() == WireFormat.TEXT) {
@@ -157,9 +194,14 @@ final class RoomActor implements Room {
         connection.greet(greeting);
     }
 
+    /**
+     * A connection leaves, at once: its commands are ignored from now on, and if it was
+     * still waiting for its greeting, it never enters.
+     */
     void leave(ChatConnection connection, LeaveReason reason) {
-        if (connection.member) {
-            connection.member = false;
+        connection.member = false;
+        if (connection.inRoom) {
+            connection.inRoom = false;
             members.remove(connection);
             String user = connection.user();
             Presence presence = users.get(user);
@@ -189,18 +231,29 @@ final class RoomActor implements Room {
 
     // ---- messages --------------------------------------------------------------------------
 
+    /**
+     * A message: stored, then published in its turn (after every message and membership
+     * change before it), or answered with {@code unavailable} when the store cannot take it.
+     */
     void chat(ChatConnection from, String text, String ref) {
         if (!from.member || from.isEnding()) {
             return;
         }
         stopTyping(from.user());
         touch(from.user());
-        StoredMessage message = hub.store().append(name, from.user(), text, clock.epochMillis());
-        if (ref != null) {
-            refs.put(message.id(), new PendingRef(from, ref));
-        }
-        hub.listener().message(name, from.user(), text.length());
-        hub.broker().publish(new BrokerEvent.RoomMessage(message));
+        CompletionStage<StoredMessage> stored = hub.store().append(name, from.user(), text, clock.epochMillis());
+        inOrder(stored, (message, failure) -> {
+            if (failure != null) {
+                LOG.warn("Message of {} in {} not stored", from.user(), name, failure);
+                from.error(ErrorCode.UNAVAILABLE, UNAVAILABLE, ref);
+                return;
+            }
+            if (ref != null) {
+                refs.put(message.id(), new PendingRef(from, ref));
+            }
+            hub.listener().message(name, from.user(), text.length());
+            hub.broker().publish(new BrokerEvent.RoomMessage(message));
+        });
     }
 
     /** A message accepted into this room, on this node or another, delivered by the broker. */
@@ -231,11 +284,17 @@ final class RoomActor implements Room {
             asker.error(ErrorCode.BAD_REQUEST, "field 'before' is not a message id", ref);
             return;
         }
-        MessageStore.Page page = hub.store().before(name, before, limit);
-        List<StoredMessage> fitting = Budget.greeting(hub.settings()).newestFitting(page.messages(),
-                p -> JsonFormat.history(name, p, true, ref));
-        boolean more = page.more() || fitting.size() < page.messages().size();
-        asker.offer(Frame.of(JsonFormat.history(name, fitting, more, ref)));
+        hub.store().before(name, before, limit).whenComplete((page, failure) -> {
+            if (failure != null) {
+                LOG.warn("History page of {} could not be read", name, failure);
+                asker.error(ErrorCode.UNAVAILABLE, "Service unavailable, history not read", ref);
+                return;
+            }
+            List<StoredMessage> fitting = Budget.greeting(hub.settings()).newestFitting(page.messages(),
+                    p -> JsonFormat.history(name, p, true, ref));
+            boolean more = page.more() || fitting.size() < page.messages().size();
+            asker.offer(Frame.of(JsonFormat.history(name, fitting, more, ref)));
+        });
     }
 
     void who(ChatConnection asker) {
@@ -246,8 +305,16 @@ final class RoomActor implements Room {
 
     // ---- presence and typing ---------------------------------------------------------------
 
+    /**
+     * A presence change, at once (a slow store never holds it up); remembered until a
+     * connection still waiting for its greeting enters; ignored once it has left.
+     */
     void presence(ChatConnection connection, boolean away) {
         if (!connection.member || connection.away == away) {
+            return;
+        }
+        if (!connection.inRoom) {
+            connection.away = away;   // counted when it enters
             return;
         }
         String user = connection.user();
@@ -261,8 +328,9 @@ final class RoomActor implements Room {
         }
     }
 
+    /** A typing indicator, at once; only from a connection that has entered and not left. */
     void typing(ChatConnection connection, boolean now) {
-        if (!connection.member) {
+        if (!connection.member || !connection.inRoom) {
             return;
         }
         String user = connection.user();
@@ -328,6 +396,66 @@ final class RoomActor implements Room {
         }
     }
 
+    // ---- order ----------------------------------------------------------------------------
+
+    /**
+     * Applies {@code effect} once {@code stage} has completed and every effect called before
+     * it has been applied: the room's messages, joins and leaves come out in the order they
+     * were called, however their stores' stages complete. At once when nothing is pending
+     * and the stage is done (the in-memory store), else on a later turn of this room.
+     */
+    private <T> void inOrder(CompletionStage<T> stage, BiConsumer<T, Throwable> effect) {
+        if (pending.isEmpty() && stage instanceof CompletableFuture<T> done && done.isDone()) {
+            Ready<T> ready = new Ready<>(effect);
+            ready.settle(done);
+            ready.apply();
+            return;
+        }
+        Ready<T> ready = new Ready<>(effect);
+        pending.add(ready);
+        stage.whenComplete((value, failure) -> post(() -> {
+            ready.settle(value, failure);
+            applyReady();
+        }));
+    }
+
+    private void applyReady() {
+        while (!pending.isEmpty() && pending.peek().settled) {
+            pending.poll().apply();
+        }
+    }
+
+    /** An effect waiting for its stage; owned by the room's executor. */
+    private static final class Ready<T> {
+        private final BiConsumer<T, Throwable> effect;
+        private boolean settled;
+        private T value;
+        private Throwable failure;
+
+        Ready(BiConsumer<T, Throwable> effect) {
+            this.effect = effect;
+        }
+
+        void settle(CompletableFuture<T> done) {
+            try {
+                settle(done.join(), null);
+            } catch (CompletionException | CancellationException e) {
+                settle(null, e.getCause() != null ? e.getCause() : e);
+            }
+        }
+
+        void settle(T value, Throwable failure) {
+            this.value = value;
+            this.failure = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            this.settled = true;
+        }
+
+        void apply() {
+            effect.accept(value, failure);
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     private void broadcast(Outgoing event) {
@@ -353,6 +481,10 @@ final class RoomActor implements Room {
     @Override
     public String toString() {
         return "Room " + name;
+    }
+
+    /** The history a connection is greeted with, and whether it is exactly what it missed. */
+    private record History(List<StoredMessage> messages, boolean recovered) {
     }
 
     private static final class Presence {

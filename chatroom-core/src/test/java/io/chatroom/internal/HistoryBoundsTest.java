@@ -50,47 +50,47 @@ class HistoryBoundsTest {
     @Test
     void aRoomNobodyUsesForTheIdleTimeLosesItsHistory() {
         InMemoryMessageStore store = store(100, Duration.ofHours(1));
-        StoredMessage old = store.append("quiet", "Alice", "hello", clock.epochMillis());
-        store.append("busy", "Bob", "hi", clock.epochMillis());
+        StoredMessage old = store.appendNow("quiet", "Alice", "hello", clock.epochMillis());
+        store.appendNow("busy", "Bob", "hi", clock.epochMillis());
 
         clock.advance(Duration.ofMinutes(40));
-        store.latest("busy", 10);
+        store.latestNow("busy", 10);
         clock.advance(Duration.ofMinutes(40));
 
-        assertEquals(List.of(), store.latest("quiet", 10));
-        assertEquals(1, store.latest("busy", 10).size(), "read 40 minutes ago: still held");
-        assertFalse(store.since("quiet", old.id(), 1000).complete());
+        assertEquals(List.of(), store.latestNow("quiet", 10));
+        assertEquals(1, store.latestNow("busy", 10).size(), "read 40 minutes ago: still held");
+        assertFalse(store.sinceNow("quiet", old.id(), 1000).complete());
     }
 
     @Test
     void aRoomWhoseHistoryWasDroppedNeverReusesAnIdAndAStaleSinceIsNotRecovered() {
         InMemoryMessageStore store = store(1, Duration.ofDays(1));
-        StoredMessage first = store.append("a", "Alice", "one", 0);
-        StoredMessage second = store.append("a", "Alice", "two", 0);
+        StoredMessage first = store.appendNow("a", "Alice", "one", 0);
+        StoredMessage second = store.appendNow("a", "Alice", "two", 0);
         for (int i = 0; i < 50; i++) {
-            store.append("other" + i, "Bob", "push a out", 0);
-            store.latest("other" + i, 1);
+            store.appendNow("other" + i, "Bob", "push a out", 0);
+            store.latestNow("other" + i, 1);
         }
-        assertEquals(List.of(), store.latest("a", 10), "pushed out by busier rooms");
+        assertEquals(List.of(), store.latestNow("a", 10), "pushed out by busier rooms");
 
-        StoredMessage again = store.append("a", "Alice", "three", 0);
+        StoredMessage again = store.appendNow("a", "Alice", "three", 0);
 
         assertTrue(seq(again) > seq(second) && seq(second) > seq(first), again.id() + " after " + second.id());
-        MessageStore.Recovery stale = store.since("a", first.id(), 1000);
+        MessageStore.Recovery stale = store.sinceNow("a", first.id(), 1000);
         assertFalse(stale.complete(), "the messages after " + first.id() + " are gone");
     }
 
     @Test
     void recoveryIsCompleteOnlyFromAMessageTheRoomStillHolds() {
         InMemoryMessageStore store = store(100, Duration.ofDays(1));
-        StoredMessage a1 = store.append("a", "Alice", "a1", 0);
-        StoredMessage b1 = store.append("b", "Bob", "b1", 0);
-        StoredMessage a2 = store.append("a", "Alice", "a2", 0);
+        StoredMessage a1 = store.appendNow("a", "Alice", "a1", 0);
+        StoredMessage b1 = store.appendNow("b", "Bob", "b1", 0);
+        StoredMessage a2 = store.appendNow("a", "Alice", "a2", 0);
 
-        assertEquals(List.of(a2), store.since("a", a1.id(), 1000).messages());
-        assertFalse(store.since("a", b1.id(), 1000).complete(), "an id of another room");
-        assertTrue(store.since("a", a2.id(), 1000).complete());
-        assertFalse(store.since("a", a1.id(), 0).complete(), "more missed than the limit");
+        assertEquals(List.of(a2), store.sinceNow("a", a1.id(), 1000).messages());
+        assertFalse(store.sinceNow("a", b1.id(), 1000).complete(), "an id of another room");
+        assertTrue(store.sinceNow("a", a2.id(), 1000).complete());
+        assertFalse(store.sinceNow("a", a1.id(), 0).complete(), "more missed than the limit");
     }
 
     private static long seq(StoredMessage m) {
