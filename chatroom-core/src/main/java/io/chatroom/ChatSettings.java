@@ -3,6 +3,7 @@ package io.chatroom;
 import io.chatroom.spi.Authenticator;
 import io.chatroom.spi.Broker;
 import io.chatroom.spi.Clock;
+import io.chatroom.spi.MessageFilter;
 import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.OriginPolicy;
 import io.chatroom.internal.Addresses;
@@ -53,6 +54,8 @@ import java.util.concurrent.Executor;
  * @param authenticator            verifies credentials; {@code null} to take the user name from the query
  * @param messageStore             room history; {@code null} for the in-memory store of {@code historySize}
  * @param broker                   fan-out between nodes; {@code null} for a single node
+ * @param messageFilter            moderation of every chat and private message; {@code null} for none
+ * @param filterTimeout            how long the filter may take before a message is rejected
  * @param listener                 observes connections, refusals, joins, leaves, evictions and messages
  * @param clock                    time and timer; {@code null} for the system clock with a hub-owned timer thread
  * @param executor                 runs room mailboxes; {@code null} for a hub-owned pool of one thread per core
@@ -82,6 +85,8 @@ public record ChatSettings(
         Authenticator authenticator,
         MessageStore messageStore,
         Broker broker,
+        MessageFilter messageFilter,
+        Duration filterTimeout,
         HubListener listener,
         Clock clock,
         Executor executor) {
@@ -114,6 +119,8 @@ public record ChatSettings(
     public static final int DEFAULT_HISTORY_ROOMS = 10_000;
     /** How long the in-memory store keeps an unused room's history: 1 day. */
     public static final Duration DEFAULT_HISTORY_IDLE = Duration.ofDays(1);
+    /** How long the message filter may take: 2 s. */
+    public static final Duration DEFAULT_FILTER_TIMEOUT = Duration.ofSeconds(2);
     /** Messages one recovery returns at most: 1,000. */
     public static final int DEFAULT_RECOVERY_LIMIT = 1000;
     /** The longest any duration setting may be: 1 day. */
@@ -148,6 +155,7 @@ public record ChatSettings(
         requireAtLeast(historyRooms, 1, "historyRooms");
         requirePositive(historyIdle, "historyIdle");
         requirePositive(handshakeTimeout, "handshakeTimeout");
+        requirePositive(filterTimeout, "filterTimeout");
         requireAtLeast(recoveryLimit, 1, "recoveryLimit");
         requireAtLeast(maxTextLength, 0, "maxTextLength");
         requirePositive(typingTimeout, "typingTimeout");
@@ -217,6 +225,8 @@ public record ChatSettings(
         private Authenticator authenticator;
         private MessageStore messageStore;
         private Broker broker;
+        private MessageFilter messageFilter;
+        private Duration filterTimeout = DEFAULT_FILTER_TIMEOUT;
         private HubListener listener = HubListener.logging();
         private Clock clock;
         private Executor executor;
@@ -249,6 +259,8 @@ public record ChatSettings(
             authenticator = s.authenticator;
             messageStore = s.messageStore;
             broker = s.broker;
+            messageFilter = s.messageFilter;
+            filterTimeout = s.filterTimeout;
             listener = s.listener;
             clock = s.clock;
             executor = s.executor;
@@ -398,6 +410,18 @@ public record ChatSettings(
             return this;
         }
 
+        /** See {@link ChatSettings#messageFilter()}; default none. */
+        public Builder messageFilter(MessageFilter value) {
+            messageFilter = value;
+            return this;
+        }
+
+        /** See {@link ChatSettings#filterTimeout()}; default {@link #DEFAULT_FILTER_TIMEOUT}. */
+        public Builder filterTimeout(Duration value) {
+            filterTimeout = value;
+            return this;
+        }
+
         /** See {@link ChatSettings#listener()}; default {@link HubListener#logging()}. */
         public Builder listener(HubListener value) {
             listener = value;
@@ -423,7 +447,8 @@ public record ChatSettings(
                     historyIdle, recoveryLimit,
                     maxTextLength, typingTimeout,
                     maxConnections,
-                    maxConnectionsPerAddress, trustedProxies, originPolicy, authenticator, messageStore, broker, listener,
+                    maxConnectionsPerAddress, trustedProxies, originPolicy, authenticator, messageStore, broker, messageFilter,
+                    filterTimeout, listener,
                     clock, executor);
         }
     }

@@ -15,7 +15,9 @@ public enum CloseCode {
     /** 1009: the message is too big to process. */
     MESSAGE_TOO_BIG(1009),
     /** 1011: the server met an unexpected condition. */
-    SERVER_ERROR(1011);
+    SERVER_ERROR(1011),
+    /** 4001: the application removed the user (kick, disconnect, ban); the reason says why. */
+    KICKED(4001);
 
     private final int code;
 

@@ -1,9 +1,12 @@
 package io.chatroom;
 
 import io.chatroom.internal.HubCore;
+import io.chatroom.spi.StoredMessage;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The chat server's core: the set of rooms, the users connected to them, and the shared
@@ -37,6 +40,49 @@ public interface Hub {
 
     /** The room of this name, if it currently has members. */
     Optional<Room> room(String name);
+
+    /** The rooms that have members now, with how many users each, sorted by name. */
+    List<RoomInfo> rooms();
+
+    /**
+     * Posts a message into a room as {@code from}, a name the application chooses (a bot,
+     * which need not be connected): stored, sent to every member and kept in history like
+     * any message. The room need not have members. Completes with the stored message (its
+     * id) once it is sent; fails when the store cannot take it, and at once with
+     * IllegalArgumentException for an invalid room, name or an empty text. No filter runs.
+     */
+    CompletionStage<StoredMessage> publish(String room, String from, String text);
+
+    /**
+     * Posts a server notice into a room: a {@code notice} event in JSON mode, the line
+     * {@code *** TEXT} in text mode, which no client can forge. Otherwise as {@link #publish}.
+     */
+    CompletionStage<StoredMessage> notice(String room, String text);
+
+    /**
+     * Sends a private message from {@code from} (a name the application chooses) to every
+     * connection of {@code to}, echoed to {@code from}'s connections if it has any. Returns
+     * false, sending nothing, when {@code to} is not online.
+     */
+    boolean sendPrivate(String from, String to, String text);
+
+    /**
+     * Closes every connection of {@code user}, on every node, with close code 4001 and
+     * {@code reason}; each room sees them leave with reason {@code kicked}.
+     */
+    void disconnect(String user, String reason);
+
+    /** Closes {@code user}'s connections to one room, as {@link #disconnect} does. */
+    void kick(String room, String user, String reason);
+
+    /**
+     * Disconnects {@code user} and refuses their handshakes with 403 for {@code duration}.
+     * Bans live in this hub's memory (and reach every node through the broker).
+     */
+    void ban(String user, Duration duration, String reason);
+
+    /** Lifts a ban at once. */
+    void unban(String user);
 
     /** The number of open connections. */
     int connectionCount();

@@ -45,4 +45,20 @@ public interface HubListener {
     /** A chat message was accepted into a room. */
     default void message(String room, String user, int length) {
     }
+
+    /** The application posted a message into a room as {@code from}, or a notice when {@code from} is null. */
+    default void published(String room, String from, int length) {
+    }
+
+    /** The message filter replaced the text of a message of {@code user} ({@code room} null for a private one). */
+    default void filtered(String room, String user, String reason) {
+    }
+
+    /** The message filter, or its failure, rejected a message of {@code user} ({@code room} null for a private one). */
+    default void rejected(String room, String user, String reason) {
+    }
+
+    /** The application removed {@code user}'s connections (from {@code room}, or everywhere when null). */
+    default void kicked(String room, String user, String reason) {
+    }
 }

@@ -9,7 +9,9 @@ public enum LeaveReason {
     /** The server closed it: slow consumer, write timeout, expired credentials, bad frames. */
     EVICTED,
     /** The server is shutting down. */
-    SHUTDOWN;
+    SHUTDOWN,
+    /** The application removed the user ({@link Hub#disconnect}, {@link Hub#kick}, {@link Hub#ban}). */
+    KICKED;
 
     /** The lower-case name used on the wire. */
     public String wireName() {

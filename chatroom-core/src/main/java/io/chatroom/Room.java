@@ -15,4 +15,7 @@ public interface Room {
 
     /** The names of the users in the room, sorted case-insensitively, one entry per user. */
     CompletionStage<List<String>> members();
+
+    /** Each user in the room with their status and connection count, sorted like {@link #members()}. */
+    CompletionStage<List<Member>> presence();
 }

@@ -45,7 +45,7 @@ final class Budget {
         long room = Math.min(bytes, Integer.MAX_VALUE) - ChatConnection.utf8Length(encode.apply(List.of()));
         int from = messages.size();
         while (from > 0) {
-            long entry = ChatConnection.utf8Length(JsonFormat.message(messages.get(from - 1), null)) + 1L;
+            long entry = ChatConnection.utf8Length(JsonFormat.entry(messages.get(from - 1))) + 1L;
             if (entry > room) {
                 break;
             }

@@ -10,12 +10,16 @@ import io.chatroom.LeaveReason;
 import io.chatroom.WireFormat;
 import io.chatroom.WriteCallback;
 import io.chatroom.spi.Clock;
+import io.chatroom.spi.MessageFilter;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: its inbound path (size check, rate limit, command dispatch), its
@@ -26,6 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * hub's timer. Fields name their owner where it matters.
  */
 final class ChatConnection implements ClientConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatConnection.class);
 
     private final HubCore hub;
     private final Clock clock;
@@ -67,6 +73,9 @@ final class ChatConnection implements ClientConnection {
     private final AtomicBoolean released = new AtomicBoolean();
     /** Why the connection ended, in words; written once by {@link #end}, read by {@link #release}. */
     private volatile String endDetail;
+
+    /** The last private message still waiting for the filter; owned by the read callback. */
+    private CompletableFuture<Void> privates = CompletableFuture.completedFuture(null);
 
     /** Owned by the room's executor: the room takes this connection's commands (it joined, and has not left). */
     boolean member;
@@ -277,7 +286,25 @@ final class ChatConnection implements ClientConnection {
         if (isTooLong(text, ref)) {
             return;
         }
-        hub.sendPrivate(this, to, text, ref);
+        CompletionStage<MessageFilter.Verdict> verdict = hub.filter(
+                new MessageFilter.Candidate(null, user, to, text, remoteAddress));
+        if (verdict == null && privates.isDone()) {
+            hub.sendPrivate(this, to, text, ref);
+            return;
+        }
+        CompletionStage<MessageFilter.Verdict> answer = verdict != null ? verdict
+                : CompletableFuture.completedFuture(MessageFilter.Verdict.accept());
+        // Each waits for the one before: one sender's private messages keep their order.
+        privates = privates.thenCombine(answer, (previous, v) -> v).thenAccept(v -> {
+            try {
+                String accepted = hub.apply(v, this, null, text, ref);
+                if (accepted != null) {
+                    hub.sendPrivate(this, to, accepted, ref);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Private message of {} failed", this, e);
+            }
+        }).toCompletableFuture();
     }
 
     void signal(String to, String signal, String payload, String ref) {
@@ -417,6 +444,11 @@ final class ChatConnection implements ClientConnection {
         }
         sink.close(code.code(), truncate(closeReason));
         clock.schedule(() -> abort(reason), writeWait);
+    }
+
+    /** The application removes this connection: closed with 4001 and the reason; its leave says {@code kicked}. */
+    void kick(String reason) {
+        terminate(null, LeaveReason.KICKED, CloseCode.KICKED, reason);
     }
 
     /** Binding failed half-way: ends and releases the connection, so that no member or slot is left behind. */

@@ -6,7 +6,8 @@ enum ErrorCode {
     RATE_LIMITED("rate_limited"),
     UNKNOWN_USER("unknown_user"),
     TOO_LONG("too_long"),
-    UNAVAILABLE("unavailable");
+    UNAVAILABLE("unavailable"),
+    REJECTED("rejected");
 
     final String wire;
 

@@ -12,19 +12,24 @@ import io.chatroom.HubListener;
 import io.chatroom.HubMetrics;
 import io.chatroom.LeaveReason;
 import io.chatroom.Room;
+import io.chatroom.RoomInfo;
+import io.chatroom.spi.StoredMessage;
 import io.chatroom.WireFormat;
 import io.chatroom.spi.Authenticator;
 import io.chatroom.spi.Broker;
 import io.chatroom.spi.BrokerEvent;
 import io.chatroom.spi.Clock;
+import io.chatroom.spi.MessageFilter;
 import io.chatroom.spi.MessageStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +47,8 @@ public final class HubCore implements Hub {
     /** Shutdown closes connections in at most this many batches, over the first half of the drain. */
     static final int CLOSE_BATCHES = 10;
     static final String SHUTTING_DOWN = "server shutting down";
+    /** The longest ban: a year; longer ones are cut to it. */
+    static final Duration BAN_LIMIT = Duration.ofDays(365);
 
     private final ChatSettings settings;
     private final Clock clock;
@@ -64,6 +71,8 @@ public final class HubCore implements Hub {
     /** Senders waiting for their own echo of a private message they gave a {@code ref}, by id. */
     private final Map<String, PendingRef> privateRefs = new ConcurrentHashMap<>();
 
+    /** Banned users and when their ban ends, in epoch milliseconds. */
+    private final Map<String, Long> bans = new ConcurrentHashMap<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final AtomicBoolean finishing = new AtomicBoolean();
@@ -203,6 +212,9 @@ public final class HubCore implements Hub {
             if (problem != null) {
                 return refuse(request, 400, problem);
             }
+        }
+        if (isBanned(user)) {
+            return refuse(request, 403, "user " + user + " is banned");
         }
         String since = query.get("since");
         if (since != null && !store.isWellFormedId(since)) {
@@ -430,7 +442,184 @@ public final class HubCore implements Hub {
             deliverPrivate(p);
         } else if (event instanceof BrokerEvent.Signal s) {
             deliverSignal(s);
+        } else if (event instanceof BrokerEvent.Kick k) {
+            kickHere(k.user(), k.room(), k.reason());
+        } else if (event instanceof BrokerEvent.Ban b) {
+            if (b.until() > clock.epochMillis()) {
+                bans.put(b.user(), b.until());
+                kickHere(b.user(), null, b.reason());
+            } else {
+                bans.remove(b.user());
+            }
         }
+    }
+
+    /** Closes this node's connections of {@code user} (in {@code room}, or all) with 4001. */
+    private void kickHere(String user, String room, String reason) {
+        int closed = 0;
+        for (ChatConnection c : usersOnline.getOrDefault(user, NONE)) {
+            if (room == null || room.equals(c.room())) {
+                c.kick(reason);
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            listener.kicked(room, user, reason);
+        }
+    }
+
+    // ---- moderation ------------------------------------------------------------------------
+
+    /**
+     * The filter's verdict on a message, never failing: a filter that throws, fails or does
+     * not answer within {@code filterTimeout} rejects it (the cause is logged). Null when no
+     * filter is configured.
+     */
+    CompletionStage<MessageFilter.Verdict> filter(MessageFilter.Candidate message) {
+        MessageFilter filter = settings.messageFilter();
+        if (filter == null) {
+            return null;
+        }
+        CompletionStage<MessageFilter.Verdict> verdict;
+        try {
+            verdict = Objects.requireNonNull(filter.check(message), "the filter returned no stage");
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failedFilter(message, e));
+        }
+        if (verdict instanceof CompletableFuture<MessageFilter.Verdict> done && done.isDone()
+                && !done.isCompletedExceptionally() && done.getNow(null) != null) {
+            return done;
+        }
+        CompletableFuture<MessageFilter.Verdict> answer = new CompletableFuture<>();
+        Clock.Cancellable timer = clock.schedule(() -> answer.complete(failedFilter(message,
+                new java.util.concurrent.TimeoutException("no verdict within " + settings.filterTimeout().toMillis()
+                        + " ms"))), settings.filterTimeout().toNanos());
+        verdict.whenComplete((v, failure) -> {
+            timer.cancel();
+            answer.complete(failure != null || v == null
+                    ? failedFilter(message, failure != null ? failure : new NullPointerException("no verdict"))
+                    : v);
+        });
+        return answer;
+    }
+
+    private MessageFilter.Verdict failedFilter(MessageFilter.Candidate message, Throwable cause) {
+        LOG.warn("Message filter failed on a message of {}; rejecting it", message.from(), cause);
+        return MessageFilter.Verdict.reject("it could not be checked");
+    }
+
+    /** What a verdict means for the sender, the listener and the text that goes out; null when rejected. */
+    String apply(MessageFilter.Verdict verdict, ChatConnection from, String room, String text, String ref) {
+        if (verdict.isRejected()) {
+            listener.rejected(room, from.user(), verdict.reason());
+            from.error(ErrorCode.REJECTED, "Message rejected: " + verdict.reason(), ref);
+            return null;
+        }
+        if (verdict.isReplacement()) {
+            listener.filtered(room, from.user(), "text replaced");
+        }
+        return verdict.text(text);
+    }
+
+    // ---- what the application does ---------------------------------------------------------
+
+    @Override
+    public List<RoomInfo> rooms() {
+        List<RoomInfo> live = new ArrayList<>(rooms.size());
+        for (RoomActor room : rooms.values()) {
+            if (room.userCount() > 0) {
+                live.add(new RoomInfo(room.name(), room.userCount()));
+            }
+        }
+        live.sort(java.util.Comparator.comparing(RoomInfo::name));
+        return live;
+    }
+
+    @Override
+    public CompletionStage<StoredMessage> publish(String room, String from, String text) {
+        String name = HandshakeRules.normalizeUser(Objects.requireNonNull(from, "from"));
+        String problem = HandshakeRules.checkUser(name);
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
+        }
+        return post(room, name, text);
+    }
+
+    @Override
+    public CompletionStage<StoredMessage> notice(String room, String text) {
+        return post(room, null, text);
+    }
+
+    private CompletionStage<StoredMessage> post(String room, String from, String text) {
+        String problem = HandshakeRules.checkRoom(room);
+        if (problem == null && (text == null || text.isBlank())) {
+            problem = "the text must not be empty";
+        }
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
+        }
+        CompletableFuture<StoredMessage> result = new CompletableFuture<>();
+        RoomActor actor = rooms.compute(room, (name, existing) -> {
+            RoomActor r = existing != null ? existing : new RoomActor(this, name);
+            r.bound++;
+            return r;
+        });
+        actor.post(() -> actor.publish(from, text, result));
+        return result;
+    }
+
+    @Override
+    public boolean sendPrivate(String from, String to, String text) {
+        String sender = HandshakeRules.normalizeUser(Objects.requireNonNull(from, "from"));
+        String problem = HandshakeRules.checkUser(sender);
+        if (problem != null || text == null || text.isBlank()) {
+            throw new IllegalArgumentException(problem != null ? problem : "the text must not be empty");
+        }
+        String recipient = HandshakeRules.normalizeUser(Objects.requireNonNull(to, "to"));
+        if (!isOnline(recipient)) {
+            return false;
+        }
+        broker.publish(new BrokerEvent.Private(privateIdPrefix + privateIds.incrementAndGet(), sender, recipient, text,
+                clock.epochMillis()));
+        return true;
+    }
+
+    @Override
+    public void disconnect(String user, String reason) {
+        broker.publish(new BrokerEvent.Kick(HandshakeRules.normalizeUser(user), null, reasonOrDefault(reason)));
+    }
+
+    @Override
+    public void kick(String room, String user, String reason) {
+        broker.publish(new BrokerEvent.Kick(HandshakeRules.normalizeUser(user), Objects.requireNonNull(room, "room"),
+                reasonOrDefault(reason)));
+    }
+
+    @Override
+    public void ban(String user, Duration duration, String reason) {
+        long until = clock.epochMillis() + Math.max(1, Math.min(duration.toMillis(), BAN_LIMIT.toMillis()));
+        broker.publish(new BrokerEvent.Ban(HandshakeRules.normalizeUser(user), until, reasonOrDefault(reason)));
+    }
+
+    @Override
+    public void unban(String user) {
+        broker.publish(new BrokerEvent.Ban(HandshakeRules.normalizeUser(user), 0, null));
+    }
+
+    private static String reasonOrDefault(String reason) {
+        return reason == null || reason.isBlank() ? "kicked" : TextFormat.flatten(reason);
+    }
+
+    private boolean isBanned(String user) {
+        Long until = bans.get(user);
+        if (until == null) {
+            return false;
+        }
+        if (until > clock.epochMillis()) {
+            return true;
+        }
+        bans.remove(user, until);
+        return false;
     }
 
     private void deliverPrivate(BrokerEvent.Private p) {

@@ -50,8 +50,13 @@ final class JsonFormat {
         return out.toString();
     }
 
+    /** A history entry as the event it was: a {@code message} or a {@code notice}. */
+    static String entry(StoredMessage m) {
+        return message(m, null);
+    }
+
     static String message(StoredMessage m, String ref) {
-        return event("message", g -> {
+        return event(m.isNotice() ? "notice" : "message", g -> {
             messageFields(g, m);
             if (ref != null) {
                 g.writeStringField("ref", ref);
@@ -62,7 +67,9 @@ final class JsonFormat {
     private static void messageFields(JsonGenerator g, StoredMessage m) throws IOException {
         g.writeStringField("id", m.id());
         g.writeStringField("room", m.room());
-        g.writeStringField("from", m.from());
+        if (!m.isNotice()) {
+            g.writeStringField("from", m.from());
+        }
         g.writeStringField("text", m.text());
         g.writeNumberField("ts", m.ts());
     }
@@ -71,7 +78,7 @@ final class JsonFormat {
         g.writeArrayFieldStart(field);
         for (StoredMessage m : messages) {
             g.writeStartObject();
-            g.writeStringField("type", "message");
+            g.writeStringField("type", m.isNotice() ? "notice" : "message");
             messageFields(g, m);
             g.writeEndObject();
         }

@@ -54,4 +54,24 @@ public final class LoggingListener implements HubListener {
     public void message(String room, String user, int length) {
         LOG.trace("{} sent {} chars to {}", user, length, room);
     }
+
+    @Override
+    public void published(String room, String from, int length) {
+        LOG.debug("{} posted {} chars to {}", from == null ? "A notice" : "The application as " + from, length, room);
+    }
+
+    @Override
+    public void filtered(String room, String user, String reason) {
+        LOG.debug("Message of {} in {} rewritten by the filter: {}", user, room == null ? "private" : room, reason);
+    }
+
+    @Override
+    public void rejected(String room, String user, String reason) {
+        LOG.info("Message of {} in {} rejected: {}", user, room == null ? "private" : room, reason);
+    }
+
+    @Override
+    public void kicked(String room, String user, String reason) {
+        LOG.info("{} removed from {}: {}", user, room == null ? "every room" : room, reason);
+    }
 }

@@ -6,6 +6,7 @@ import io.chatroom.Room;
 import io.chatroom.WireFormat;
 import io.chatroom.spi.BrokerEvent;
 import io.chatroom.spi.Clock;
+import io.chatroom.spi.MessageFilter;
 import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.StoredMessage;
 import java.util.ArrayDeque;
@@ -67,6 +68,27 @@ final class RoomActor implements Room {
     @Override
     public String name() {
         return name;
+    }
+
+    /** Distinct users in the room; written by the room's executor, read by anyone. */
+    private volatile int userCount;
+
+    int userCount() {
+        return userCount;
+    }
+
+    @Override
+    public CompletionStage<List<io.chatroom.Member>> presence() {
+        CompletableFuture<List<io.chatroom.Member>> result = new CompletableFuture<>();
+        post(() -> {
+            List<io.chatroom.Member> list = new ArrayList<>(users.size());
+            for (String user : sortedUsers()) {
+                Presence p = users.get(user);
+                list.add(new io.chatroom.Member(user, isAway(user) ? "away" : "online", p.connections, p.lastSeen));
+            }
+            result.complete(list);
+        });
+        return result;
     }
 
     @Override
@@ -132,6 +154,7 @@ final class RoomActor implements Room {
         connection.inRoom = true;
         members.add(connection);
         Presence presence = users.computeIfAbsent(user, u -> new Presence());
+        userCount = users.size();
         presence.connections++;
         if (connection.away) {
             presence.away++;
@@ -170,7 +193,7 @@ final class RoomActor implements Room {
             List<Frame> lines = new ArrayList<>(history.size());
             for (int i = history.size() - 1; i >= 0; i--) {
                 StoredMessage m = history.get(i);
-                Frame line = Frame.of(TextFormat.chat(m.from(), m.text()));
+                Frame line = Frame.of(TextFormat.entry(m));
                 if (!budget.take(line.byteLength())) {
                     break;
                 }
@@ -212,6 +235,7 @@ final class RoomActor implements Room {
             }
             if (presence.connections == 0) {
                 users.remove(user);
+                userCount = users.size();
                 // During a shutdown everyone leaves: n members would get n leave lines each.
                 if (!hub.isShuttingDown()) {
                     stopTyping(user);
@@ -241,6 +265,21 @@ final class RoomActor implements Room {
         }
         stopTyping(from.user());
         touch(from.user());
+        CompletionStage<MessageFilter.Verdict> verdict = hub.filter(
+                new MessageFilter.Candidate(name, from.user(), null, text, from.remoteAddress()));
+        if (verdict == null) {
+            store(from, text, ref);
+            return;
+        }
+        inOrder(verdict, (answer, never) -> {
+            String accepted = hub.apply(answer, from, name, text, ref);
+            if (accepted != null) {
+                store(from, accepted, ref);
+            }
+        });
+    }
+
+    private void store(ChatConnection from, String text, String ref) {
         CompletionStage<StoredMessage> stored = hub.store().append(name, from.user(), text, clock.epochMillis());
         inOrder(stored, (message, failure) -> {
             if (failure != null) {
@@ -256,10 +295,32 @@ final class RoomActor implements Room {
         });
     }
 
+    /**
+     * The application posts a message as {@code from} (a bot, which need not be connected),
+     * or a notice when {@code from} is null: stored and published in the room's order like
+     * any message. The room was bound for it by the hub, and is unbound once it is done.
+     */
+    void publish(String from, String text, CompletableFuture<StoredMessage> result) {
+        CompletionStage<StoredMessage> stored = hub.store().append(name, from, text, clock.epochMillis());
+        inOrder(stored, (message, failure) -> {
+            try {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    hub.listener().published(name, from, text.length());
+                    hub.broker().publish(new BrokerEvent.RoomMessage(message));
+                    result.complete(message);
+                }
+            } finally {
+                hub.unbind(this);
+            }
+        });
+    }
+
     /** A message accepted into this room, on this node or another, delivered by the broker. */
     void deliver(StoredMessage message) {
         Outgoing event = new Outgoing(format -> format == WireFormat.TEXT
-                ? TextFormat.chat(message.from(), message.text()) : JsonFormat.message(message, null));
+                ? TextFormat.entry(message) : JsonFormat.entry(message));
         PendingRef pending = refs.remove(message.id());
         if (pending == null || pending.connection.format() != WireFormat.JSON) {
             broadcast(event);

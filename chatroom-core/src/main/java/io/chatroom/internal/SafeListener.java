@@ -59,4 +59,24 @@ final class SafeListener implements HubListener {
     public void message(String room, String user, int length) {
         guard(() -> delegate.message(room, user, length));
     }
+
+    @Override
+    public void published(String room, String from, int length) {
+        guard(() -> delegate.published(room, from, length));
+    }
+
+    @Override
+    public void filtered(String room, String user, String reason) {
+        guard(() -> delegate.filtered(room, user, reason));
+    }
+
+    @Override
+    public void rejected(String room, String user, String reason) {
+        guard(() -> delegate.rejected(room, user, reason));
+    }
+
+    @Override
+    public void kicked(String room, String user, String reason) {
+        guard(() -> delegate.kicked(room, user, reason));
+    }
 }

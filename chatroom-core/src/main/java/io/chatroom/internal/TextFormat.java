@@ -1,6 +1,7 @@
 package io.chatroom.internal;
 
 import io.chatroom.Frame;
+import io.chatroom.spi.StoredMessage;
 import java.util.List;
 
 /**
@@ -21,6 +22,16 @@ final class TextFormat {
 
     static String chat(String from, String text) {
         return from + ": " + flatten(text);
+    }
+
+    /** A notice: {@code ***} starts no chat line, since names cannot contain {@code *}. */
+    static String notice(String text) {
+        return "*** " + flatten(text);
+    }
+
+    /** A history entry as its text-mode line: a chat line or a notice. */
+    static String entry(StoredMessage m) {
+        return m.isNotice() ? notice(m.text()) : chat(m.from(), m.text());
     }
 
     static String joined(String user) {
