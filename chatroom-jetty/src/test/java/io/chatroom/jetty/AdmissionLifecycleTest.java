@@ -194,5 +194,46 @@ class AdmissionLifecycleTest {
         public CompletableFuture<Void> shutdown(Duration drainTimeout) {
             return delegate.shutdown(drainTimeout);
         }
+
+        @Override
+        public java.util.List<io.chatroom.RoomInfo> rooms() {
+            return delegate.rooms();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<io.chatroom.spi.StoredMessage> publish(String room, String from,
+                                                                                         String text) {
+            return delegate.publish(room, from, text);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<io.chatroom.spi.StoredMessage> notice(String room, String text) {
+            return delegate.notice(room, text);
+        }
+
+        @Override
+        public boolean sendPrivate(String from, String to, String text) {
+            return delegate.sendPrivate(from, to, text);
+        }
+
+        @Override
+        public void disconnect(String user, String reason) {
+            delegate.disconnect(user, reason);
+        }
+
+        @Override
+        public void kick(String room, String user, String reason) {
+            delegate.kick(room, user, reason);
+        }
+
+        @Override
+        public void ban(String user, Duration duration, String reason) {
+            delegate.ban(user, duration, reason);
+        }
+
+        @Override
+        public void unban(String user) {
+            delegate.unban(user);
+        }
     }
 }
