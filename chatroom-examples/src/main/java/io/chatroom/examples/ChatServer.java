@@ -2,15 +2,20 @@ package io.chatroom.examples;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
+import io.chatroom.spi.MessageFilter;
 import io.chatroom.spi.OriginPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -180,8 +185,25 @@ public final class ChatServer implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE} (this machine only)")
     private String metricsHost;
 
+    @Option(names = "--notice-file", paramLabel = "PATH",
+            description = "Watch this file and post each line appended to it as a notice (*** TEXT) to every "
+                    + "room with members, e.g. echo 'Maintenance at 22:00' >> PATH. Default: none")
+    private Path noticeFile;
+
+    @Option(names = "--filter-words", paramLabel = "PATH",
+            description = "Mask the words listed in this file (one per line, any case) with asterisks in every "
+                    + "chat and private message. Default: none")
+    private Path filterWords;
+
+    @Option(names = "--bot-rooms", paramLabel = "LIST", split = ",",
+            description = "Rooms where the example bot " + TimeBot.NAME + " answers !time. Default: none")
+    private List<String> botRooms = List.of();
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
+
+    /** The example bot when {@code --bot-rooms} asks for it; attached to the hub once it exists. */
+    private TimeBot bot;
 
     /** Completed once the server has stopped; the main thread waits for it. */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -244,8 +266,13 @@ public final class ChatServer implements Callable<Integer> {
             cmd.getErr().flush();
             return EXIT_FAILURE;
         }
+        attachBot(hub);
         MetricsEndpoint metrics = startMetrics(hub);
+        NoticeFile notices = startNotices(hub);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (notices != null) {
+                notices.close();
+            }
             stop(running, settings.drainTimeout());
             if (metrics != null) {
                 metrics.close();
@@ -261,6 +288,28 @@ public final class ChatServer implements Callable<Integer> {
             // the shutdown hook logged it
         }
         return 0;
+    }
+
+    /** Lets the bot of {@code --bot-rooms}, if any, answer through the hub it filters for. */
+    void attachBot(Hub hub) {
+        if (bot != null) {
+            bot.attach(hub);
+        }
+    }
+
+    /** The notice file's watcher, or null when none was asked for or it cannot be watched (chat goes on). */
+    private NoticeFile startNotices(Hub hub) {
+        if (noticeFile == null) {
+            return null;
+        }
+        try {
+            NoticeFile notices = NoticeFile.start(hub, noticeFile);
+            LOG.info("Posting lines appended to {} as notices", noticeFile);
+            return notices;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Not watching {}: {}", noticeFile, problem(e));
+            return null;
+        }
     }
 
     /** The metrics endpoint, or null when it is off or its port is taken (chat goes on without it). */
@@ -356,10 +405,46 @@ public final class ChatServer implements Callable<Integer> {
             if (allowedOrigins != null) {
                 b.originPolicy(originPolicy(allowedOrigins));
             }
+            if (noticeFile != null && !Files.isDirectory(noticeFile.toAbsolutePath().getParent())) {
+                throw new ParameterException(spec.commandLine(), "--notice-file: no folder " + noticeFile.toAbsolutePath()
+                        .getParent());
+            }
+            MessageFilter filter = messageFilter();
+            if (filter != null) {
+                b.messageFilter(filter);
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), flagNames(e.getMessage()), e);
         }
+    }
+
+    /** The word filter and the bot, each if asked for, the words first. */
+    private MessageFilter messageFilter() {
+        MessageFilter words = null;
+        if (filterWords != null) {
+            try {
+                words = WordFilter.fromFile(filterWords);
+            } catch (IOException | UncheckedIOException e) {
+                throw new ParameterException(spec.commandLine(), "--filter-words: " + problem(e));
+            }
+        }
+        for (String room : botRooms) {
+            if (!room.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new ParameterException(spec.commandLine(), "--bot-rooms: '" + room + "' is not a room name");
+            }
+        }
+        if (!botRooms.isEmpty()) {
+            bot = new TimeBot(Set.copyOf(botRooms), java.time.Clock.systemUTC());
+        }
+        if (words == null || bot == null) {
+            return words != null ? words : bot;
+        }
+        MessageFilter first = words;
+        MessageFilter second = bot;
+        return m -> first.check(m).thenCompose(v -> v.isRejected() ? CompletableFuture.completedFuture(v)
+                : second.check(new MessageFilter.Candidate(m.room(), m.from(), m.to(), v.text(m.text()),
+                        m.remoteAddress())).thenApply(w -> w.isRejected() || w.isReplacement() ? w : v));
     }
 
     private OriginPolicy originPolicy(String list) {
