@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The example server's {@code --notice-file}: watches a file and posts each line appended
  * to it as a notice ({@link Hub#notice}) to every room that has members, such as a
- * maintenance banner: {@code echo "Maintenance at 22:00" >> notices.txt}. Lines already in
- * the file when the server starts are not posted. One thread, stopped by {@link #close}.
+ * maintenance banner: {@code echo "Maintenance at 22:00" >> notices.txt}. Three lines are
+ * commands instead, so that the example's moderation can be tried from a shell:
+ * {@code /kick USER [REASON]} ({@link Hub#disconnect}), {@code /ban USER MINUTES [REASON]}
+ * and {@code /unban USER}. Lines already in the file when the server starts are not
+ * acted on. One thread, stopped by {@link #close}.
  */
 final class NoticeFile implements AutoCloseable {
 
@@ -92,9 +95,26 @@ final class NoticeFile implements AutoCloseable {
         while ((newline = partial.indexOf("\n")) >= 0) {
             String line = partial.substring(0, newline).strip();
             partial.delete(0, newline + 1);
-            if (!line.isEmpty()) {
+            if (line.startsWith("/kick ") || line.startsWith("/ban ") || line.startsWith("/unban ")) {
+                command(line.split("\\s+", 4));
+            } else if (!line.isEmpty()) {
                 post(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) : line);
             }
+        }
+    }
+
+    private void command(String[] words) {
+        try {
+            switch (words[0]) {
+                case "/kick" -> hub.disconnect(words[1], words.length > 2 ? String.join(" ",
+                        java.util.Arrays.copyOfRange(words, 2, words.length)) : "kicked");
+                case "/ban" -> hub.ban(words[1], java.time.Duration.ofMinutes(Long.parseLong(words[2])),
+                        words.length > 3 ? words[3] : "banned");
+                default -> hub.unban(words[1]);
+            }
+            LOG.info("Done: {}", String.join(" ", words));
+        } catch (RuntimeException e) {
+            LOG.warn("Ignored '{}': {}", String.join(" ", words), e.toString());
         }
     }
 

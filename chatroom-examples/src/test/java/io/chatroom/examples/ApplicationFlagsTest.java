@@ -127,6 +127,31 @@ class ApplicationFlagsTest {
     }
 
     @Test
+    void aKickLineInTheNoticeFileClosesEveryConnectionOfTheUser() throws Exception {
+        Path file = dir.resolve("notices.txt");
+        CompletableFuture<String> kicked = new CompletableFuture<>();
+        start(ChatSettings.builder().listener(new HubListener() {
+            @Override
+            public void kicked(String room, String user, String reason) {
+                kicked.complete(user + ": " + reason);
+            }
+        }).build());
+        RecordingSink tab1 = join("lobby", "Mallory");
+        RecordingSink tab2 = join("random", "Mallory");
+        NoticeFile notices = NoticeFile.start(hub, file);
+        try {
+            Files.writeString(file, "/kick Mallory be nice\n", StandardCharsets.UTF_8);
+
+            assertEquals("Mallory: be nice", kicked.get(10, TimeUnit.SECONDS));
+        } finally {
+            notices.close();
+        }
+
+        assertEquals(4001, tab1.closeCode());
+        assertEquals(4001, tab2.closeCode());
+    }
+
+    @Test
     void badValuesOfTheNewFlagsExit2WithOneLine() {
         StringWriter err = new StringWriter();
         ChatServer server = new ChatServer();
