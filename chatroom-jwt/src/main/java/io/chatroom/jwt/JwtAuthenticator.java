@@ -130,7 +130,7 @@ public final class JwtAuthenticator implements Authenticator {
                     room, keys, TimeUnit.MILLISECONDS.toSeconds(Keys.KeySet.RELOAD_MILLIS));
             return Result.unauthorized(REFUSAL);
         } catch (JWKSetUnavailableException e) {
-            LOG.warn("Refused a token for room {}: the key set {} could not be loaded: {}", room, keys, e.getMessage());
+            LOG.warn("Refused a token for room {}: the {} could not be loaded: {}", room, keys, e.getMessage());
             return Result.unauthorized(REFUSAL);
         } catch (ParseException | BadJOSEException | JOSEException e) {
             LOG.debug("Refused a token for room {}: {}", room, e.getMessage());
