@@ -21,6 +21,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -99,8 +100,10 @@ interface Keys {
         JWKSet set;
         try {
             set = JWKSet.parse(KeySet.retriever().retrieveResource(url).getContent());
+        } catch (FileNotFoundException e) {
+            throw new IllegalArgumentException("jwksFile does not exist or cannot be opened: " + file, e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("jwksFile cannot be read: " + file + ": " + e, e);
+            throw new IllegalArgumentException("jwksFile cannot be read: " + file + ": " + e.getMessage(), e);
         } catch (ParseException e) {
             throw new IllegalArgumentException("jwksFile is not a JSON Web Key Set: " + file + ": " + e.getMessage(), e);
         }

@@ -394,7 +394,7 @@ class JwtAuthenticatorTest {
     @Test
     void aKeySetFileMustBeReadableAndHoldAPublicSignatureKey() throws Exception {
         assertTrue(refusedBuild(JwtAuthenticator.builder().jwksFile(dir.resolve("missing.json")))
-                .startsWith("jwksFile cannot be read: "));
+                .startsWith("jwksFile does not exist or cannot be opened: "));
         assertTrue(refusedBuild(JwtAuthenticator.builder().jwksFile(writeJwks("{\"keys\": 3}")))
                 .startsWith("jwksFile is not a JSON Web Key Set: "));
         String secretsOnly = new com.nimbusds.jose.jwk.JWKSet(new OctetSequenceKey.Builder(Tokens.SECRET).build())
