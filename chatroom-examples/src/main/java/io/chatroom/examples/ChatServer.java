@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -169,6 +170,9 @@ public final class ChatServer implements Callable<Integer> {
                     + "scheme for the origin check. Default: none")
     private List<String> trustedProxies = List.of();
 
+    @Mixin
+    private JwtOptions jwt = new JwtOptions();
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Port of the Prometheus endpoint http://METRICS-HOST:PORT/metrics; 0 for any free port, "
                     + "-1 for none. Default: ${DEFAULT-VALUE}")
@@ -195,9 +199,12 @@ public final class ChatServer implements Callable<Integer> {
         }
     }
 
-    /** The command line for {@code server}, with the converters and error handling it needs. */
-    static CommandLine commandLine(ChatServer server) {
-        CommandLine cmd = new CommandLine(server);
+    /**
+     * The command line for {@code command} (this server, or another tool of the examples), with
+     * the converters and error handling it needs.
+     */
+    static CommandLine commandLine(Object command) {
+        CommandLine cmd = new CommandLine(command);
         cmd.registerConverter(Duration.class, text -> {
             try {
                 return Durations.parse(text);
@@ -356,6 +363,7 @@ public final class ChatServer implements Callable<Integer> {
             if (allowedOrigins != null) {
                 b.originPolicy(originPolicy(allowedOrigins));
             }
+            b.authenticator(jwt.authenticator(spec.commandLine()));
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), flagNames(e.getMessage()), e);
