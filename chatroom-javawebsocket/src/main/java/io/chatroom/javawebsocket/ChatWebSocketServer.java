@@ -159,7 +159,8 @@ final class ChatWebSocketServer extends WebSocketServer {
         try {
             response = answer(conn, (ChatDraft) draft, request);
         } catch (RuntimeException e) {
-            LOG.error("upgrade request {} failed", request.getResourceDescriptor(), e);
+            // The path only: the query may hold credentials (?token=), which are never logged.
+            LOG.error("upgrade request for {} failed", request.getResourceDescriptor().split("\\?", 2)[0], e);
             response = new ChatDraft.Refusal(500, "internal server error");
         }
         if (response instanceof ChatDraft.Refusal refusal) {
