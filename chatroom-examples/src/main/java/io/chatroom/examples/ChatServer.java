@@ -366,7 +366,7 @@ public final class ChatServer implements Callable<Integer> {
             b.authenticator(jwt.authenticator(spec.commandLine()));
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), flagNames(e.getMessage()), e);
+            throw new ParameterException(spec.commandLine(), flagNames(e.getMessage(), FLAG_OF_SETTING), e);
         }
     }
 
@@ -392,12 +392,15 @@ public final class ChatServer implements Callable<Integer> {
         return OriginPolicy.allowList(origins);
     }
 
-    /** "sendQueueFrames must be at least 1: 0" becomes "--send-queue must be at least 1: 0". */
-    private static String flagNames(String message) {
+    /**
+     * With {@code flagOfSetting} naming {@code sendQueueFrames} {@code --send-queue}, "sendQueueFrames
+     * must be at least 1: 0" becomes "--send-queue must be at least 1: 0".
+     */
+    static String flagNames(String message, Map<String, String> flagOfSetting) {
         if (message == null) {
             return "invalid settings";
         }
-        for (Map.Entry<String, String> e : FLAG_OF_SETTING.entrySet()) {
+        for (Map.Entry<String, String> e : flagOfSetting.entrySet()) {
             if (message.startsWith(e.getKey() + " ")) {
                 return e.getValue() + message.substring(e.getKey().length());
             }

@@ -93,7 +93,7 @@ final class JwtOptions {
         try {
             jwt = b.build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(cmd, flagNames(e.getMessage()), e);
+            throw new ParameterException(cmd, ChatServer.flagNames(e.getMessage(), FLAG_OF_SETTING), e);
         }
         LOG.info("Clients need a token: ws://HOST:PORT/PATH?room=ROOM&token=TOKEN, checked by {}", jwt);
         return jwt;
@@ -124,15 +124,5 @@ final class JwtOptions {
                     + " has " + length);
         }
         return Arrays.copyOf(bytes, length);
-    }
-
-    /** "jwksUrl must be an https or http URL: x" becomes "--jwt-jwks-url must be ...". */
-    private static String flagNames(String message) {
-        for (Map.Entry<String, String> e : FLAG_OF_SETTING.entrySet()) {
-            if (message != null && message.startsWith(e.getKey() + " ")) {
-                return e.getValue() + message.substring(e.getKey().length());
-            }
-        }
-        return message;
     }
 }
