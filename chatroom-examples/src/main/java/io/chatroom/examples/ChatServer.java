@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -174,6 +175,9 @@ public final class ChatServer implements Callable<Integer> {
                     + "scheme for the origin check. Default: none")
     private List<String> trustedProxies = List.of();
 
+    @Mixin
+    private JwtOptions jwt = new JwtOptions();
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Port of the Prometheus endpoint http://METRICS-HOST:PORT/metrics; 0 for any free port, "
                     + "-1 for none. Default: ${DEFAULT-VALUE}")
@@ -217,9 +221,12 @@ public final class ChatServer implements Callable<Integer> {
         }
     }
 
-    /** The command line for {@code server}, with the converters and error handling it needs. */
-    static CommandLine commandLine(ChatServer server) {
-        CommandLine cmd = new CommandLine(server);
+    /**
+     * The command line for {@code command} (this server, or another tool of the examples), with
+     * the converters and error handling it needs.
+     */
+    static CommandLine commandLine(Object command) {
+        CommandLine cmd = new CommandLine(command);
         cmd.registerConverter(Duration.class, text -> {
             try {
                 return Durations.parse(text);
@@ -413,9 +420,10 @@ public final class ChatServer implements Callable<Integer> {
             if (filter != null) {
                 b.messageFilter(filter);
             }
+            b.authenticator(jwt.authenticator(spec.commandLine()));
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), flagNames(e.getMessage()), e);
+            throw new ParameterException(spec.commandLine(), flagNames(e.getMessage(), FLAG_OF_SETTING), e);
         }
     }
 
@@ -469,12 +477,15 @@ public final class ChatServer implements Callable<Integer> {
         return OriginPolicy.allowList(origins);
     }
 
-    /** "sendQueueFrames must be at least 1: 0" becomes "--send-queue must be at least 1: 0". */
-    private static String flagNames(String message) {
+    /**
+     * With {@code flagOfSetting} naming {@code sendQueueFrames} {@code --send-queue}, "sendQueueFrames
+     * must be at least 1: 0" becomes "--send-queue must be at least 1: 0".
+     */
+    static String flagNames(String message, Map<String, String> flagOfSetting) {
         if (message == null) {
             return "invalid settings";
         }
-        for (Map.Entry<String, String> e : FLAG_OF_SETTING.entrySet()) {
+        for (Map.Entry<String, String> e : flagOfSetting.entrySet()) {
             if (message.startsWith(e.getKey() + " ")) {
                 return e.getValue() + message.substring(e.getKey().length());
             }

@@ -159,10 +159,8 @@ final class ChatWebSocketServer extends WebSocketServer {
         try {
             response = answer(conn, (ChatDraft) draft, request);
         } catch (RuntimeException e) {
-            // The path only: the query may carry a token, which is never logged.
-            String target = request.getResourceDescriptor();
-            int query = target.indexOf('?');
-            LOG.error("upgrade request for {} failed", query < 0 ? target : target.substring(0, query), e);
+            // The path only: the query may hold credentials (?token=), which are never logged.
+            LOG.error("upgrade request for {} failed", request.getResourceDescriptor().split("\\?", 2)[0], e);
             response = new ChatDraft.Refusal(500, "internal server error");
         }
         if (response instanceof ChatDraft.Refusal refusal) {
