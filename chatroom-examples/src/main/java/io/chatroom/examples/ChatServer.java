@@ -111,8 +111,8 @@ public final class ChatServer implements Callable<Integer> {
     private String path;
 
     @Option(names = "--tls-keystore", paramLabel = "FILE",
-            description = "Serve wss:// (and the chat page on https://) with the key and certificate in this PKCS#12 "
-                    + "key store; needs --tls-password-file. Default: plain ws://")
+            description = "Serve wss:// (and, on jetty, the chat page on https://) with the key and certificate in this "
+                    + "PKCS#12 key store; needs --tls-password-file. Default: plain ws://")
     private Path tlsKeyStore;
 
     @Option(names = "--tls-password-file", paramLabel = "FILE",
