@@ -152,6 +152,30 @@ public abstract class TlsContract extends ContractSupport {
                 .assertRefusedWith(403);
     }
 
+    /**
+     * A client that ends its TLS session (close_notify, then FIN) without a WebSocket close
+     * frame leaves at once, again and again, and the server goes on serving. (Java-WebSocket's
+     * TLS channel answered a close_notify with a read of 0 bytes forever, and with assertions
+     * on, as here, ended its selector thread on a false assertion: the adapter contains both.)
+     */
+    @Test
+    void membersThatEndTheirTlsSessionWithoutACloseFrameLeaveAtOnce() {
+        startServer();
+        tlsEndpoint();
+        ChatClient alice = join("Alice");
+        for (int i = 0; i < 40; i++) {
+            RawClient bob = connectRaw(ROOM, "Bob" + i);
+            alice.awaitFrameEquals("Bob" + i + " joined the room");
+
+            bob.close();   // close_notify, then FIN
+
+            alice.awaitFrameEquals("Bob" + i + " left the room");
+        }
+        ChatClient carol = join("Carol");
+        alice.awaitFrameEquals("Carol joined the room");
+        sendAndExpectEverywhere(carol, "still serving", "Carol: still serving", alice, carol);
+    }
+
     @Test
     void gracefulShutdownClosesTlsClientsWith1001() throws Exception {
         startServer();

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * The TLS contract on Java-WebSocket, through the embedder's own
  * {@link DefaultSSLWebSocketServerFactory}: the adapter wraps the library's TLS channel to
  * learn when frames have left, and everything still works through the wrapper.
+ * ({@code TlsContract.membersThatEndTheirTlsSessionWithoutACloseFrameLeaveAtOnce} shows the
+ * two flaws of the library's TLS channel that the wrapper contains.)
  */
 class JavaWebSocketTlsTest extends TlsContract {
 
