@@ -31,6 +31,10 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * server.start();
  * }</pre>
  *
+ * <p>TLS is then your server's: a connector with an {@code SslConnectionFactory}. The handler
+ * passes each request's {@code isSecure()} (true on such a connector) to the hub, whose
+ * same-origin rule admits only {@code https} pages to a secure request.
+ *
  * <p>Or start a standalone chat server in one line with {@link #start}, or with the
  * {@link #builder} for TLS ({@code wss://}) and the other options:
  *
