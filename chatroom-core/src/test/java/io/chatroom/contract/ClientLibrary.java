@@ -1,6 +1,7 @@
 package io.chatroom.contract;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 
 /**
  * The WebSocket client library a contract test's {@link ChatClient}s run on: a fixture
@@ -20,7 +21,7 @@ public interface ClientLibrary {
      * Opens a connection to {@code uri} and returns once it is open.
      *
      * @param name        the client's name in failure messages, such as {@code Alice@lobby}
-     * @param uri         the {@code ws://} URI, with its query
+     * @param uri         the {@code ws://} or {@code wss://} URI, with its query
      * @param subprotocol the one subprotocol to offer, or {@code null} to offer none
      * @throws AssertionError when the server refuses the upgrade or does not answer within
      *                        {@link ChatClient#DEADLINE}
@@ -30,5 +31,13 @@ public interface ClientLibrary {
     /** The JDK's {@code java.net.http.WebSocket}: the suite's default. */
     static ClientLibrary jdk() {
         return JdkChatClient::open;
+    }
+
+    /**
+     * The JDK's {@code java.net.http.WebSocket} on the caller's HTTP client: for {@code wss://},
+     * one whose TLS context trusts the server's certificate ({@link TestCertificate#httpClient()}).
+     */
+    static ClientLibrary jdk(HttpClient http) {
+        return (name, uri, subprotocol) -> JdkChatClient.open(name, http, uri, subprotocol);
     }
 }

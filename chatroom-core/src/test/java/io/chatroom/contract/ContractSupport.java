@@ -62,12 +62,28 @@ public abstract class ContractSupport {
     protected abstract ChatTransport transport();
 
     /**
-     * The client library that the tests' {@link ChatClient}s run on: the JDK's by default. A
-     * cross-client test class returns another, so that the same tests also run with a client
-     * the server was not written with.
+     * The client library that the tests' {@link ChatClient}s run on: the JDK's by default (over
+     * TLS trusting only the server's {@link ChatTransport.RunningServer#certificate()} when the
+     * transport serves {@code wss://}). A cross-client test class returns another, so that the
+     * same tests also run with a client the server was not written with.
      */
     protected ClientLibrary clients() {
-        return ClientLibrary.jdk();
+        TestCertificate certificate = certificate();
+        return certificate == null ? ClientLibrary.jdk() : ClientLibrary.jdk(certificate.httpClient());
+    }
+
+    /** The certificate the running server presents over {@code wss://}, or {@code null} for {@code ws://}. */
+    protected final TestCertificate certificate() {
+        if (server == null) {
+            throw new IllegalStateException("startServer() first");
+        }
+        return server.certificate();
+    }
+
+    /** The options with the TLS context that trusts the server's certificate, for a {@code wss://} server. */
+    private RawClient.Options withTls(RawClient.Options options) {
+        TestCertificate certificate = certificate();
+        return certificate == null || options.hasTls() ? options : options.tls(certificate.clientContext());
     }
 
     /** The settings tests start from: the defaults, the default same-origin policy included. */
@@ -152,7 +168,7 @@ public abstract class ContractSupport {
 
     /** Upgrades a raw client to {@code room} as {@code user}; it is closed after the test. */
     protected final RawClient connectRaw(String room, String user, RawClient.Options options) {
-        return track(RawClient.open(uri(room, user), options));
+        return track(RawClient.open(uri(room, user), withTls(options)));
     }
 
     /** Upgrades a raw client with default options. */
@@ -166,7 +182,7 @@ public abstract class ContractSupport {
      */
     protected final HttpRefusal refusal(String rawQuery, RawClient.Options options) {
         URI endpoint = uriWithQuery(null);
-        return HttpRefusal.of(endpoint, options.requestTarget(
+        return HttpRefusal.of(endpoint, withTls(options).requestTarget(
                 endpoint.getRawPath() + (rawQuery == null ? "" : "?" + rawQuery)));
     }
 

@@ -22,12 +22,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A WebSocket client on a plain {@link Socket}, for playing a misbehaving peer: it does the
  * HTTP upgrade itself (any header, any value), sends whatever frames it is told to (masked,
  * as a client must), reads only when asked, and never answers a ping on its own. With a
- * small receive buffer and no reads it is a slow consumer.
+ * small receive buffer and no reads it is a slow consumer. A {@code wss://} URI is reached
+ * over TLS with the context given in {@link Options#tls}.
  *
  * <p>Not thread-safe: one test thread drives it, except that a {@link PingFlood} may write
  * from its own thread while the test thread reads.
@@ -67,6 +71,7 @@ public final class RawClient implements AutoCloseable {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private int receiveBufferSize;
         private String requestTarget;
+        private SSLContext tls;
 
         /** No extra headers, the system's receive buffer. */
         public static Options defaults() {
@@ -95,6 +100,20 @@ public final class RawClient implements AutoCloseable {
         public Options requestTarget(String target) {
             requestTarget = target;
             return this;
+        }
+
+        /**
+         * The TLS context for a {@code wss://} URI (the server's name is checked against its
+         * certificate, as browsers do); ignored for {@code ws://}.
+         */
+        public Options tls(SSLContext context) {
+            tls = context;
+            return this;
+        }
+
+        /** Whether {@link #tls} was given. */
+        boolean hasTls() {
+            return tls != null;
         }
     }
 
@@ -370,10 +389,30 @@ public final class RawClient implements AutoCloseable {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()),
                     timeoutMillis(ChatClient.DEADLINE));
             socket.setSoTimeout(timeoutMillis(ChatClient.DEADLINE));
-            return socket;
         } catch (IOException e) {
             closeQuietly(socket);
             throw new UncheckedIOException("could not connect to " + uri, e);
+        }
+        return "wss".equalsIgnoreCase(uri.getScheme()) ? startTls(socket, uri, options) : socket;
+    }
+
+    /** TLS over the connected socket, the handshake done, the server's name checked as browsers do. */
+    private static Socket startTls(Socket socket, URI uri, Options options) {
+        if (options.tls == null) {
+            closeQuietly(socket);
+            throw new IllegalArgumentException("a wss:// URI needs Options.tls(context): " + uri);
+        }
+        try {
+            SSLSocket tls = (SSLSocket) options.tls.getSocketFactory()
+                    .createSocket(socket, uri.getHost(), uri.getPort(), true);
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UncheckedIOException("TLS handshake with " + uri + " failed", e);
         }
     }
 

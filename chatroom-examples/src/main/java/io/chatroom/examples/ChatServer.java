@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Callable;
+import javax.net.ssl.KeyManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The runnable chat server: {@code java -jar chatroom-server.jar [flags]}. Serves chat rooms
- * at {@code ws://HOST:PORT/PATH?room=ROOM&user=NAME} until it gets SIGTERM or Ctrl-C, then
+ * at {@code ws://HOST:PORT/PATH?room=ROOM&user=NAME} ({@code wss://} with
+ * {@code --tls-keystore} and {@code --tls-password-file}) until it gets SIGTERM or Ctrl-C, then
  * drains (queued messages go out, clients get close 1001) and stops.
  *
  * <p>Exit status: 0 after {@code --help} or a graceful stop; 1 when the server cannot start
@@ -49,7 +51,7 @@ import picocli.CommandLine.Spec;
         defaultValueProvider = ChatServer.Defaults.class,
         description = {
             "Runs Chatroom: WebSocket chat rooms. Clients connect to",
-            "  ws://HOST:PORT/PATH?room=ROOM&user=NAME",
+            "  ws://HOST:PORT/PATH?room=ROOM&user=NAME  (wss:// with --tls-keystore)",
             "Durations are written 500ms, 54s, 2m or 1h.",
             ""})
 public final class ChatServer implements Callable<Integer> {
@@ -112,6 +114,16 @@ public final class ChatServer implements Callable<Integer> {
     @Option(names = "--path", paramLabel = "PATH",
             description = "Path of the WebSocket endpoint. Default: ${DEFAULT-VALUE}")
     private String path;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve wss:// (and, on jetty, the chat page on https://) with the key and certificate in this "
+                    + "PKCS#12 key store; needs --tls-password-file. Default: plain ws://")
+    private Path tlsKeyStore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE",
+            description = "File holding the password of the --tls-keystore key store (and of its key); "
+                    + "trailing line breaks are not part of it")
+    private Path tlsPasswordFile;
 
     @Option(names = "--ping-period", paramLabel = "DURATION",
             description = "How often a quiet connection is pinged. Default: ${DEFAULT-VALUE}")
@@ -260,11 +272,12 @@ public final class ChatServer implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Transport chosen = transport(transport);
         checkAddresses();
+        KeyManagerFactory tls = tls();
         ChatSettings settings = settings();
         Hub hub = Hub.create(settings);
         Transport.Running running;
         try {
-            running = chosen.start(hub, host, port, path);
+            running = chosen.start(hub, host, port, path, tls);
         } catch (IOException | RuntimeException e) {
             hub.shutdown(Duration.ZERO);
             CommandLine cmd = spec.commandLine();
@@ -285,8 +298,8 @@ public final class ChatServer implements Callable<Integer> {
                 metrics.close();
             }
         }, "chatroom-shutdown"));
-        LOG.info("Serving with {} on {}:{}{} (ping every {}, pong wait {}, max message {} bytes, history {})",
-                chosen.name(), host, port, path, Durations.format(settings.pingPeriod()),
+        LOG.info("Serving with {}{} on {}:{}{} (ping every {}, pong wait {}, max message {} bytes, history {})",
+                chosen.name(), tls != null ? " over TLS" : "", host, port, path, Durations.format(settings.pingPeriod()),
                 Durations.format(settings.pongWait()), settings.maxMessageBytes(), settings.historySize());
         LOG.info("Chat server ready: {}?room=general&user=NAME", running.endpoint());
         try {
@@ -376,6 +389,27 @@ public final class ChatServer implements Callable<Integer> {
         }
         requireResolvable("--metrics-host", metricsHost);
         requirePort("--metrics-port", metricsPort, -1);
+    }
+
+    /**
+     * The key and certificate of {@code --tls-keystore}, or {@code null} for plain {@code ws://};
+     * the two TLS flags come together, and a key store that cannot be used is a usage error.
+     */
+    KeyManagerFactory tls() {
+        if (tlsKeyStore == null && tlsPasswordFile == null) {
+            return null;
+        }
+        if (tlsPasswordFile == null) {
+            throw new ParameterException(spec.commandLine(), "--tls-keystore needs --tls-password-file");
+        }
+        if (tlsKeyStore == null) {
+            throw new ParameterException(spec.commandLine(), "--tls-password-file needs --tls-keystore");
+        }
+        try {
+            return TlsKeyStore.load(tlsKeyStore, tlsPasswordFile);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     private void requirePort(String flag, int value, int min) {

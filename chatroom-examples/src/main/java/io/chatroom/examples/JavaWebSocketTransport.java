@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.KeyManagerFactory;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 
 /** {@code --transport java-websocket}: the hub on Java-WebSocket, through {@link JavaWebSocketChat}. */
 final class JavaWebSocketTransport implements Transport {
@@ -17,8 +19,12 @@ final class JavaWebSocketTransport implements Transport {
     }
 
     @Override
-    public Running start(Hub hub, String host, int port, String path) throws IOException {
-        JavaWebSocketChatServer server = JavaWebSocketChat.start(hub, host, port, path);
+    public Running start(Hub hub, String host, int port, String path, KeyManagerFactory tls) throws IOException {
+        JavaWebSocketChat.Builder builder = JavaWebSocketChat.builder(hub).host(host).port(port).path(path);
+        if (tls != null) {
+            builder.webSocketFactory(new DefaultSSLWebSocketServerFactory(TlsKeyStore.sslContext(tls)));
+        }
+        JavaWebSocketChatServer server = builder.start();
         return new Running() {
             @Override
             public URI endpoint() {

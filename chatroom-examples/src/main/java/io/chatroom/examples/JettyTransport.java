@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * {@code --transport jetty}: the hub on Jetty 12 WebSocket, through {@link JettyChat}, with
- * the browser chat page at {@code /}.
+ * the browser chat page at {@code /} ({@code https://} with TLS, where the page connects with
+ * {@code wss://}).
  */
 final class JettyTransport implements Transport {
 
@@ -20,8 +22,12 @@ final class JettyTransport implements Transport {
     }
 
     @Override
-    public Running start(Hub hub, String host, int port, String path) throws IOException {
-        JettyChatServer server = JettyChat.start(hub, host, port, path, new ChatPage());
+    public Running start(Hub hub, String host, int port, String path, KeyManagerFactory tls) throws IOException {
+        JettyChatServer server = JettyChat.builder(hub)
+                .host(host).port(port).path(path)
+                .fallback(new ChatPage())
+                .tls(tls == null ? null : TlsKeyStore.sslContext(tls))
+                .start();
         return new Running() {
             @Override
             public URI endpoint() {

@@ -30,7 +30,7 @@ class TransportsTest {
     @MethodSource("transports")
     void roomsAreIsolatedAndShutdownClosesEveryClientWith1001(Transport transport) throws Exception {
         Hub hub = Hub.create(ChatSettings.builder().maxMessageBytes(4096).build());
-        Transport.Running running = transport.start(hub, "127.0.0.1", 0, "/chat");
+        Transport.Running running = transport.start(hub, "127.0.0.1", 0, "/chat", null);
         List<ChatClient> clients = List.of();
         try {
             URI endpoint = running.endpoint();

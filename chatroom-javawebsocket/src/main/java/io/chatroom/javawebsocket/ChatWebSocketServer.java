@@ -189,7 +189,8 @@ final class ChatWebSocketServer extends WebSocketServer {
                 header(request, "Authorization"),
                 subprotocols(request),
                 remoteAddress(conn),
-                isTls(),
+                // This connection's channel, not the factory's class: a TLS factory of any kind.
+                conn.hasSSLSupport(),
                 header(request, "X-Forwarded-For"),
                 header(request, "X-Forwarded-Proto"));
         Admission admission = hub.admit(handshake);

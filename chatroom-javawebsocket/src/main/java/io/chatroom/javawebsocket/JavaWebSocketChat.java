@@ -144,7 +144,8 @@ public final class JavaWebSocketChat {
         /**
          * The factory that makes each connection's channel, such as a
          * {@link DefaultSSLWebSocketServerFactory} for TLS ({@code wss://}). The server closes
-         * it when it stops. Default: plain TCP.
+         * it when it stops. A connection whose channel speaks TLS is secure for the hub's
+         * same-origin rule, whatever the factory. Default: plain TCP.
          */
         public Builder webSocketFactory(WebSocketServerFactory value) {
             factory = Objects.requireNonNull(value, "webSocketFactory");

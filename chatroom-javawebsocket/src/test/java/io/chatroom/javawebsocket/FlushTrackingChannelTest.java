@@ -2,8 +2,10 @@ package io.chatroom.javawebsocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.Frame;
@@ -14,9 +16,14 @@ import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.java_websocket.WrappedByteChannel;
+import org.java_websocket.interfaces.ISSLChannel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +93,118 @@ class FlushTrackingChannelTest {
         byte[] body = new byte[wire.remaining()];
         wire.get(body);
         assertEquals(text, new String(body, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPeersCloseNotifyEndsTheStreamForTheLibrary() throws Exception {
+        SSLEngine engine = SSLContext.getDefault().createSSLEngine();
+        FakeTlsChannel tls = new FakeTlsChannel(engine);
+        ByteChannel channel = FlushTrackingChannel.wrap(tls);
+        assertInstanceOf(ISSLChannel.class, channel);
+
+        assertEquals(0, channel.read(ByteBuffer.allocate(16)), "nothing yet, the session goes on");
+        try {
+            engine.closeInbound();   // as when the peer's close_notify was read
+        } catch (SSLException expected) {
+            // "closed before receiving the peer's close_notify": the engine is closed all the same
+        }
+        assertEquals(-1, channel.read(ByteBuffer.allocate(16)), "the library answers 0; the wrapper says the end");
+    }
+
+    @Test
+    void theLibrarysFalseHandshakeAssertionNeverReachesTheSelectorLoop() throws Exception {
+        FakeTlsChannel tls = new FakeTlsChannel(SSLContext.getDefault().createSSLEngine());
+        FlushTrackingChannel.Tls channel = (FlushTrackingChannel.Tls) FlushTrackingChannel.wrap(tls);
+        tls.failure = handshakeAssertion("org.java_websocket.SSLSocketChannel2", "processHandshake");
+
+        assertEquals(0, channel.write(ByteBuffer.allocate(8)), "as write() returns after the handshake step");
+        channel.writeMore();
+        assertEquals(0, channel.read(ByteBuffer.allocate(8)));
+
+        tls.failure = handshakeAssertion("org.java_websocket.SSLSocketChannel2", "read");
+        AssertionError other = tls.failure;
+        assertSame(other, assertThrows(AssertionError.class, () -> channel.write(ByteBuffer.allocate(8))),
+                "any other assertion still fails");
+        assertSame(other, assertThrows(AssertionError.class, channel::writeMore));
+    }
+
+    /** An AssertionError thrown, as far as its stack says, by {@code className.method}. */
+    private static AssertionError handshakeAssertion(String className, String method) {
+        AssertionError e = new AssertionError();
+        e.setStackTrace(new StackTraceElement[] {new StackTraceElement(className, method, "SSLSocketChannel2.java", 195)});
+        return e;
+    }
+
+    /**
+     * The shape of Java-WebSocket's TLS channel ({@code SSLSocketChannel2}): reads find
+     * nothing, writes take everything, or both throw {@link #failure} when it is set.
+     */
+    private static final class FakeTlsChannel implements WrappedByteChannel, ISSLChannel {
+        private final SSLEngine engine;
+        AssertionError failure;
+
+        FakeTlsChannel(SSLEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public SSLEngine getSSLEngine() {
+            return engine;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            if (failure != null) {
+                throw failure;
+            }
+            int n = src.remaining();
+            src.position(src.limit());
+            return n;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (failure != null) {
+                throw failure;
+            }
+            return 0;
+        }
+
+        @Override
+        public boolean isNeedWrite() {
+            return false;
+        }
+
+        @Override
+        public void writeMore() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public boolean isNeedRead() {
+            return false;
+        }
+
+        @Override
+        public int readMore(ByteBuffer dst) {
+            return 0;
+        }
+
+        @Override
+        public boolean isBlocking() {
+            return false;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** A socket that takes at most {@code chunk} bytes per write, as a full send buffer does. */

@@ -3,11 +3,15 @@ package io.chatroom.jetty;
 import io.chatroom.Hub;
 import java.io.IOException;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -27,7 +31,12 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * server.start();
  * }</pre>
  *
- * <p>Or start a standalone chat server in one line with {@link #start}:
+ * <p>TLS is then your server's: a connector with an {@code SslConnectionFactory}. The handler
+ * passes each request's {@code isSecure()} (true on such a connector) to the hub, whose
+ * same-origin rule admits only {@code https} pages to a secure request.
+ *
+ * <p>Or start a standalone chat server in one line with {@link #start}, or with the
+ * {@link #builder} for TLS ({@code wss://}) and the other options:
  *
  * <pre>{@code
  * try (JettyChatServer chat = JettyChat.start(Hub.create(), "0.0.0.0", 8080, "/ws")) {
@@ -45,6 +54,11 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * {@code text/plain} body.
  */
 public final class JettyChat {
+
+    /** The path a {@link #builder} serves unless told otherwise: {@code /ws}. */
+    public static final String DEFAULT_PATH = "/ws";
+    /** The port a {@link #builder} binds unless told otherwise: 8080. */
+    public static final int DEFAULT_PORT = 8080;
 
     private JettyChat() {
     }
@@ -67,7 +81,7 @@ public final class JettyChat {
 
     /**
      * Starts a Jetty server that serves only {@code hub} at {@code path}, and returns once it
-     * accepts connections.
+     * accepts connections. The same as {@code builder(hub).host(host).port(port).path(path).start()}.
      *
      * @param hub  the hub that admits and serves the connections; the caller keeps owning it,
      *             and {@link JettyChatServer#shutdown} shuts it down
@@ -77,7 +91,7 @@ public final class JettyChat {
      * @throws IOException when the server cannot bind or start; nothing is left running then
      */
     public static JettyChatServer start(Hub hub, String host, int port, String path) throws IOException {
-        return start(hub, host, port, path, null);
+        return builder(hub).host(host).port(port).path(path).start();
     }
 
     /**
@@ -89,38 +103,124 @@ public final class JettyChat {
      */
     public static JettyChatServer start(Hub hub, String host, int port, String path, Handler fallback)
             throws IOException {
-        Objects.requireNonNull(hub, "hub");
-        Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port must be 0..65535: " + port);
-        }
-        ChatUpgradeHandler.requireValidPath(path);
+        return builder(hub).host(host).port(port).path(path).fallback(fallback).start();
+    }
 
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName("chatroom-jetty");
-        Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(port);
-        server.addConnector(connector);
-        WebSocketUpgradeHandler chat = upgradeHandler(server, hub, path);
-        chat.setHandler(fallback);
-        server.setHandler(chat);
-        try {
-            server.start();
-        } catch (Exception e) {
-            try {
-                server.stop();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("could not start Jetty on " + host + ":" + port + ": " + e, e);
+    /**
+     * A builder for a standalone server of {@code hub}, starting from {@code 0.0.0.0:8080/ws},
+     * plain {@code ws://}, and no fallback handler. For TLS ({@code wss://}):
+     *
+     * <pre>{@code
+     * JettyChatServer chat = JettyChat.builder(hub)
+     *         .port(8443)
+     *         .tls(sslContext)            // wss://, and https:// for the fallback handler
+     *         .fallback(new MyPage())
+     *         .start();
+     * }</pre>
+     */
+    public static Builder builder(Hub hub) {
+        return new Builder(hub);
+    }
+
+    /** Configures and starts a standalone chat server on Jetty. Not thread-safe; start it once. */
+    public static final class Builder {
+        private final Hub hub;
+        private String host = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private String path = DEFAULT_PATH;
+        private Handler fallback;
+        private SSLContext tls;
+
+        private Builder(Hub hub) {
+            this.hub = Objects.requireNonNull(hub, "hub");
         }
-        return new JettyChatServer(server, hub, host, connector.getLocalPort(), path);
+
+        /** The address to bind: {@code 0.0.0.0} (the default) for every interface, or a host name or IP. */
+        public Builder host(String value) {
+            host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /** The port to bind; 0 for any free port. Default {@value JettyChat#DEFAULT_PORT}. */
+        public Builder port(int value) {
+            if (value < 0 || value > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535: " + value);
+            }
+            port = value;
+            return this;
+        }
+
+        /** The exact path of the endpoint. Default {@value JettyChat#DEFAULT_PATH}. */
+        public Builder path(String value) {
+            path = ChatUpgradeHandler.requireValidPath(value);
+            return this;
+        }
+
+        /**
+         * The handler for every request that is not a WebSocket upgrade to the path, such as a
+         * page with the chat client served from the same origin; {@code null} (the default)
+         * for Jetty's 404.
+         */
+        public Builder fallback(Handler value) {
+            fallback = value;
+            return this;
+        }
+
+        /**
+         * Serves TLS with this context: the endpoint is {@code wss://} (and the fallback
+         * handler {@code https://}), the connector speaks only TLS, and the hub sees every
+         * request as secure for its same-origin rule. The context holds the server's key and
+         * certificate chain, for instance from a PKCS#12 key store through a
+         * {@link javax.net.ssl.KeyManagerFactory}; Jetty's {@code SslContextFactory.Server}
+         * still chooses the protocols and cipher suites (its defaults exclude the weak ones).
+         * {@code null} (the default) for plain {@code ws://}.
+         */
+        public Builder tls(SSLContext value) {
+            tls = value;
+            return this;
+        }
+
+        /**
+         * Binds and starts the server, and returns once it accepts connections.
+         *
+         * @throws IOException when the server cannot bind or start; nothing is left running then
+         */
+        public JettyChatServer start() throws IOException {
+            QueuedThreadPool threads = new QueuedThreadPool();
+            threads.setName("chatroom-jetty");
+            Server server = new Server(threads);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            ServerConnector connector;
+            if (tls == null) {
+                connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            } else {
+                SslContextFactory.Server sslContextFactory = new SslContextFactory.Server();
+                sslContextFactory.setSslContext(tls);
+                connector = new ServerConnector(server,
+                        new SslConnectionFactory(sslContextFactory, HttpVersion.HTTP_1_1.asString()),
+                        new HttpConnectionFactory(http));
+            }
+            connector.setHost(host);
+            connector.setPort(port);
+            server.addConnector(connector);
+            WebSocketUpgradeHandler chat = upgradeHandler(server, hub, path);
+            chat.setHandler(fallback);
+            server.setHandler(chat);
+            try {
+                server.start();
+            } catch (Exception e) {
+                try {
+                    server.stop();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                if (e instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("could not start Jetty on " + host + ":" + port + ": " + e, e);
+            }
+            return new JettyChatServer(server, hub, tls != null ? "wss" : "ws", host, connector.getLocalPort(), path);
+        }
     }
 }

@@ -23,17 +23,17 @@ public final class JettyChatServer implements AutoCloseable {
     private final URI endpoint;
     private final GracefulStop stop;
 
-    JettyChatServer(Server server, Hub hub, String host, int port, String path) {
+    JettyChatServer(Server server, Hub hub, String scheme, String host, int port, String path) {
         this.server = server;
         this.hub = hub;
         this.port = port;
-        this.endpoint = GracefulStop.endpoint("ws", host, port, path);
+        this.endpoint = GracefulStop.endpoint(scheme, host, port, path);
         this.stop = new GracefulStop(hub, this::stopJetty, "chatroom-jetty-stop");
     }
 
     /**
-     * The address clients connect to, such as {@code ws://127.0.0.1:41234/ws}, with the port
-     * actually bound. A wildcard bind address ({@code 0.0.0.0}, {@code ::}) shows as
+     * The address clients connect to, such as {@code ws://127.0.0.1:41234/ws} ({@code wss} with
+     * {@link JettyChat.Builder#tls TLS}), with the port actually bound. A wildcard bind address ({@code 0.0.0.0}, {@code ::}) shows as
      * {@code localhost}.
      */
     public URI endpoint() {
@@ -46,7 +46,7 @@ public final class JettyChatServer implements AutoCloseable {
     }
 
     /**
-     * The Jetty server underneath, for what the one-line setup does not cover (TLS, more
+     * The Jetty server underneath, for what the one-line setup does not cover (more
      * connectors, more handlers, statistics). Changes are the caller's responsibility.
      */
     public Server server() {

@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * chat.shutdown(Duration.ofSeconds(10)).join();   // drain, close with 1001, stop Netty
  * }</pre>
  *
- * <p>Each connection's pipeline starts as a {@code ReadTimeoutHandler} (the hub's pong wait,
+ * <p>Each connection's pipeline starts as an {@code SslHandler} (with an {@code SslContext},
+ * for {@code wss://}), a {@code ReadTimeoutHandler} (the hub's pong wait,
  * for a client that never sends its upgrade request), {@code HttpServerCodec}, a small
  * {@code HttpObjectAggregator} and the {@code UpgradeHandler}, which asks {@link Hub#admit}
  * and either refuses with a plain HTTP response or upgrades. From then on Netty's WebSocket
@@ -67,11 +69,11 @@ public final class NettyChat implements AutoCloseable {
     private final URI endpoint;
     private final GracefulStop stop;
 
-    private NettyChat(Hub hub, EventLoopGroup group, String host, int port, String path) {
+    private NettyChat(Hub hub, EventLoopGroup group, String scheme, String host, int port, String path) {
         this.hub = hub;
         this.group = group;
         this.port = port;
-        this.endpoint = GracefulStop.endpoint("ws", host, port, path);
+        this.endpoint = GracefulStop.endpoint(scheme, host, port, path);
         this.stop = new GracefulStop(hub, this::close, "chatroom-netty-stop");
     }
 
@@ -86,6 +88,21 @@ public final class NettyChat implements AutoCloseable {
      * @throws IOException when the server cannot bind; nothing is left running then
      */
     public static NettyChat start(Hub hub, String host, int port, String path) throws IOException {
+        return start(hub, host, port, path, null);
+    }
+
+    /**
+     * Like {@link #start(Hub, String, int, String)}, serving TLS ({@code wss://}) with
+     * {@code sslContext} when it is not {@code null}: an {@code SslHandler} first in every
+     * connection's pipeline, which is how the upgrade handler tells the hub the request is
+     * secure. Make one with {@code SslContextBuilder.forServer(keyManagerFactory).build()}, the
+     * key manager factory over a PKCS#12 key store, say.
+     *
+     * @param sslContext a server context, or {@code null} for plain {@code ws://}
+     * @throws IllegalArgumentException if {@code sslContext} is a client context
+     */
+    public static NettyChat start(Hub hub, String host, int port, String path, SslContext sslContext)
+            throws IOException {
         Objects.requireNonNull(hub, "hub");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65_535) {
@@ -93,6 +110,9 @@ public final class NettyChat implements AutoCloseable {
         }
         if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new IllegalArgumentException("path must start with / and have no query or fragment: " + path);
+        }
+        if (sslContext != null && sslContext.isClient()) {
+            throw new IllegalArgumentException("sslContext must be a server context");
         }
         // A connection that sends no upgrade request is closed after the hub's pong wait;
         // once upgraded, the hub's heartbeat takes over.
@@ -107,6 +127,11 @@ public final class NettyChat implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (sslContext != null) {
+                            // First, so that everything after it reads and writes plain bytes; its own
+                            // handshake timeout (10 s) bounds a client that never finishes the TLS handshake.
+                            channel.pipeline().addLast(sslContext.newHandler(channel.alloc()));
+                        }
                         channel.pipeline().addLast(
                                 new ReadTimeoutHandler(handshakeTimeout, TimeUnit.MILLISECONDS),
                                 new HttpServerCodec(),
@@ -121,12 +146,12 @@ public final class NettyChat implements AutoCloseable {
                     bound.cause());
         }
         int boundPort = ((InetSocketAddress) bound.channel().localAddress()).getPort();
-        return new NettyChat(hub, group, host, boundPort, path);
+        return new NettyChat(hub, group, sslContext != null ? "wss" : "ws", host, boundPort, path);
     }
 
     /**
-     * The address clients connect to, such as {@code ws://127.0.0.1:41234/ws}, with the port
-     * actually bound. A wildcard bind address ({@code 0.0.0.0}, {@code ::}) shows as
+     * The address clients connect to, such as {@code ws://127.0.0.1:41234/ws} ({@code wss} with
+     * an {@code SslContext}), with the port actually bound. A wildcard bind address ({@code 0.0.0.0}, {@code ::}) shows as
      * {@code localhost}.
      */
     public URI endpoint() {
