@@ -144,7 +144,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         String problem = tooLong(room, from, text);
         if (problem != null) {
             stored.completeExceptionally(new IllegalArgumentException(problem));
-            return stored.minimalCompletionStage();
+            return stored.copy();
         }
         // PostgreSQL cannot hold U+0000 in text; every copy (broadcast and history) shows U+FFFD.
         String kept = text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
@@ -156,7 +156,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             long seq = line.nextSeq(stored);
             writer.add(new GroupCommitter.Write(new StoredMessage(queries.id(seq), room, from, kept, ts), seq, stored));
         });
-        return stored.minimalCompletionStage();
+        return stored.copy();
     }
 
     @Override
@@ -164,7 +164,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         CompletableFuture<List<StoredMessage>> result = new CompletableFuture<>();
         if (limit <= 0) {
             result.complete(List.of());
-            return result.minimalCompletionStage();
+            return result.copy();
         }
         call(room, result, line -> {
             long bound = line.lastSeq();
@@ -174,7 +174,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             }
             afterWrites(line, result, c -> queries.latest(c, room, bound, limit));
         });
-        return result.minimalCompletionStage();
+        return result.copy();
     }
 
     /**
@@ -188,7 +188,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         long seq = seqOf(id);
         if (seq < 0) {
             result.complete(new Recovery(false, List.of()));
-            return result.minimalCompletionStage();
+            return result.copy();
         }
         call(room, result, line -> {
             long bound = line.lastSeq();
@@ -198,7 +198,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             }
             afterWrites(line, result, c -> queries.since(c, room, seq, bound, Math.max(0, limit)));
         });
-        return result.minimalCompletionStage();
+        return result.copy();
     }
 
     @Override
@@ -207,13 +207,13 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         long seq = seqOf(id);
         if (seq < 0 || limit <= 0) {
             result.complete(new Page(List.of(), false));
-            return result.minimalCompletionStage();
+            return result.copy();
         }
         call(room, result, line -> {
             long last = Math.min(seq - 1, line.lastSeq());
             afterWrites(line, result, c -> queries.before(c, room, last, limit));
         });
-        return result.minimalCompletionStage();
+        return result.copy();
     }
 
     /** Whether {@code id} looks like {@code GENERATION-SEQ}, as the in-memory store's ids do; never blocks. */
