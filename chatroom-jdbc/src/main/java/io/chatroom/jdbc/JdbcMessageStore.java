@@ -88,6 +88,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
     /** The longest room name, user name and text the schema holds. */
     private static final int MAX_NAME = 255;
     private static final int MAX_TEXT = 1_000_000;
+    /** A bound on any limit given, so that {@code limit + 2} rows cannot overflow. */
+    private static final int MAX_ROWS = Integer.MAX_VALUE - 2;
 
     private final DataSource dataSource;
     /** The pool this store made, closed with it; null for the embedder's own data source. */
@@ -95,6 +97,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
     private final String generation;
     private final Queries queries;
     private final ConcurrentHashMap<String, RoomLine> rooms = new ConcurrentHashMap<>();
+    private final int roomsKept;
     private final GroupCommitter writer;
     private final ExecutorService readers;
     /** Runs retention; null when it is off. */
@@ -109,6 +112,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         this.ownPool = ownPool;
         this.generation = generation;
         this.queries = new Queries(generation);
+        this.roomsKept = b.roomsKept;
         this.writer = new GroupCommitter(dataSource, DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUED);
         this.readers = Executors.newFixedThreadPool(DEFAULT_READ_THREADS, threads("chatroom-jdbc-reader"));
         if (b.maxAge != null || b.maxPerRoom > 0) {
@@ -172,7 +176,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
                 result.complete(List.of());   // the room never had a message
                 return;
             }
-            afterWrites(line, result, c -> queries.latest(c, room, bound, limit));
+            afterWrites(line, result, c -> queries.latest(c, room, bound, Math.min(limit, MAX_ROWS)));
         });
         return result.copy();
     }
@@ -196,7 +200,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
                 result.complete(new Recovery(false, List.of()));   // never given
                 return;
             }
-            afterWrites(line, result, c -> queries.since(c, room, seq, bound, Math.max(0, limit)));
+            afterWrites(line, result, c -> queries.since(c, room, seq, bound, Math.max(0, Math.min(limit, MAX_ROWS))));
         });
         return result.copy();
     }
@@ -211,7 +215,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         }
         call(room, result, line -> {
             long last = Math.min(seq - 1, line.lastSeq());
-            afterWrites(line, result, c -> queries.before(c, room, last, limit));
+            afterWrites(line, result, c -> queries.before(c, room, last, Math.min(limit, MAX_ROWS)));
         });
         return result.copy();
     }
@@ -285,6 +289,11 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         return generation;
     }
 
+    /** Rooms whose last seq is held in memory now. */
+    int roomsHeld() {
+        return rooms.size();
+    }
+
     // ---- the order of a room's calls ----------------------------------------------------
 
     /**
@@ -306,7 +315,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             if (entry == RoomLine.Entry.MUST_LOAD) {
                 load(line);
             }
-            if (rooms.size() > DEFAULT_ROOMS_KEPT) {
+            if (rooms.size() > roomsKept) {
                 evictIdle();
             }
             return;
@@ -345,9 +354,9 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    /** Drops idle rooms' lines down to three quarters of {@link #DEFAULT_ROOMS_KEPT}. */
+    /** Drops idle rooms' lines down to three quarters of the rooms kept. */
     private void evictIdle() {
-        int excess = rooms.size() - DEFAULT_ROOMS_KEPT * 3 / 4;
+        int excess = rooms.size() - roomsKept * 3 / 4;
         for (RoomLine line : rooms.values()) {
             if (excess <= 0) {
                 return;
@@ -427,12 +436,15 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
      */
     public static final class Builder {
         private String url;
+        /** The file of {@link #h2}, whose folders build() makes; null otherwise. */
+        private Path h2File;
         private String user;
         private String password;
         private DataSource dataSource;
         private Duration maxAge;
         private int maxPerRoom;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private int roomsKept = DEFAULT_ROOMS_KEPT;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -445,6 +457,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
          */
         public Builder url(String jdbcUrl) {
             this.url = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            this.h2File = null;
             return this;
         }
 
@@ -477,6 +490,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             // killed process would lose them. DB_CLOSE_ON_EXIT=FALSE: on shutdown the database
             // stays open until close(), so the hub's last messages are still stored.
             this.url = "jdbc:h2:file:" + path + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+            this.h2File = Path.of(path);
             return this;
         }
 
@@ -515,6 +529,12 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return this;
         }
 
+        /** How many rooms' last seqs are kept in memory; for tests. */
+        Builder roomsKept(int rooms) {
+            this.roomsKept = rooms;
+            return this;
+        }
+
         /** The clock retention reads; for tests. */
         Builder clock(Clock clock) {
             this.clock = clock;
@@ -536,9 +556,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             try {
                 DataSource ds = dataSource;
                 if (ds == null) {
-                    if (url.startsWith("jdbc:h2:file:")) {
-                        Files.createDirectories(Path.of(url.substring("jdbc:h2:file:".length(), url.indexOf(';')))
-                                .getParent());
+                    if (h2File != null && h2File.getParent() != null) {
+                        Files.createDirectories(h2File.getParent());
                     }
                     pool = new HikariDataSource(poolConfig());
                     ds = pool;

@@ -227,6 +227,21 @@ abstract class JdbcStoreContract {
         }
     }
 
+    @Test
+    void roomsForgottenToBoundMemoryGoOnFromTheirLastIdWhenUsedAgain() {
+        store = open(database().roomsKept(4));
+        List<StoredMessage> first = append("room0", 2);
+        for (int r = 1; r < 12; r++) {
+            append("room" + r, 1);
+        }
+        assertTrue(store.roomsHeld() <= 4, store::toString);
+
+        StoredMessage again = await(store.append("room0", "u", "again", 1));
+
+        assertEquals(3, seq(again.id()));
+        assertEquals(List.of(first.get(0), first.get(1), again), await(store.latest("room0", 10)));
+    }
+
     // ---- restart --------------------------------------------------------------------------
 
     @Test
