@@ -5,12 +5,12 @@ import io.chatroom.Hub;
 import io.chatroom.jdbc.JdbcMessageStore;
 import io.chatroom.spi.OriginPolicy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,9 +202,6 @@ public final class ChatServer implements Callable<Integer> {
                     + "comes from the environment variable " + STORE_PASSWORD_VARIABLE + ", if set.")
     private Path storePasswordFile;
 
-    /** Where the password is looked up when no file is given; tests replace it. */
-    Map<String, String> environment = System.getenv();
-
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -258,19 +255,19 @@ public final class ChatServer implements Callable<Integer> {
         checkAddresses();
         ChatSettings settings = settings();
         JdbcMessageStore.Builder storeBuilder = storeBuilder();
-        JdbcMessageStore history = null;
+        JdbcMessageStore opening = null;
         if (storeBuilder != null) {
             try {
-                history = storeBuilder.build();
+                opening = storeBuilder.build();
             } catch (IllegalStateException e) {
                 CommandLine cmd = spec.commandLine();
                 cmd.getErr().println(cmd.getCommandName() + ": --store: " + e.getMessage());
                 cmd.getErr().flush();
                 return EXIT_FAILURE;
             }
-            settings = settings.toBuilder().messageStore(history).build();
+            settings = settings.toBuilder().messageStore(opening).build();
         }
-        JdbcMessageStore openedStore = history;
+        JdbcMessageStore openedStore = opening;
         Hub hub = Hub.create(settings);
         Transport.Running running;
         try {
@@ -426,7 +423,7 @@ public final class ChatServer implements Callable<Integer> {
     /** The password from --store-password-file, else from the environment, else none. */
     private String storePassword() {
         if (storePasswordFile == null) {
-            return environment.get(STORE_PASSWORD_VARIABLE);
+            return System.getenv(STORE_PASSWORD_VARIABLE);
         }
         try {
             List<String> lines = Files.readAllLines(storePasswordFile, StandardCharsets.UTF_8);
