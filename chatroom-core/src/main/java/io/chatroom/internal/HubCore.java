@@ -486,8 +486,8 @@ public final class HubCore implements Hub {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failedFilter(message, e));
         }
-        if (verdict instanceof CompletableFuture<MessageFilter.Verdict> done && done.isDone()
-                && !done.isCompletedExceptionally() && done.getNow(null) != null) {
+        CompletableFuture<MessageFilter.Verdict> done = Stages.doneOrNull(verdict);
+        if (done != null && !done.isCompletedExceptionally() && done.getNow(null) != null) {
             return done;
         }
         CompletableFuture<MessageFilter.Verdict> answer = new CompletableFuture<>();

@@ -466,7 +466,8 @@ final class RoomActor implements Room {
      * and the stage is done (the in-memory store), else on a later turn of this room.
      */
     private <T> void inOrder(CompletionStage<T> stage, BiConsumer<T, Throwable> effect) {
-        if (pending.isEmpty() && stage instanceof CompletableFuture<T> done && done.isDone()) {
+        CompletableFuture<T> done = pending.isEmpty() ? Stages.doneOrNull(stage) : null;
+        if (done != null) {
             Ready<T> ready = new Ready<>(effect);
             ready.settle(done);
             ready.apply();

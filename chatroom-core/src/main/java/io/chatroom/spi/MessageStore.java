@@ -18,6 +18,8 @@ import java.util.concurrent.CompletionStage;
  * same room; calls for different rooms may come at once. Operations of one room take
  * effect in the order they are called: ids grow strictly in call order, and a query sees
  * exactly the appends called before it (none called after), whenever the stages complete.
+ * A store that answers at once should return completed {@code CompletableFuture}s: the room
+ * then applies them without another turn.
  */
 public interface MessageStore {
 

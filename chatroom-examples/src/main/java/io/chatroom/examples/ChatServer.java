@@ -2,6 +2,7 @@ package io.chatroom.examples;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
+import io.chatroom.jdbc.JdbcMessageStore;
 import io.chatroom.spi.MessageFilter;
 import io.chatroom.spi.OriginPolicy;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +77,9 @@ public final class ChatServer implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
     /** Exit status when the server cannot start. */
     static final int EXIT_FAILURE = 1;
+
+    /** The environment variable that holds the database password when --store-password-file is not given. */
+    static final String STORE_PASSWORD_VARIABLE = "CHATROOM_STORE_PASSWORD";
 
     /** Time the transport gets to stop after the drain, before the shutdown hook gives up. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -215,6 +220,21 @@ public final class ChatServer implements Callable<Integer> {
             description = "Rooms where the example bot " + TimeBot.NAME + " answers !time. Default: none")
     private List<String> botRooms = List.of();
 
+    @Option(names = "--store", paramLabel = "PATH|JDBC-URL",
+            description = "Keep room history in a database, across restarts: a file path such as ./data/chat (an "
+                    + "embedded H2 database, made when missing), or jdbc:postgresql://HOST:PORT/DATABASE. "
+                    + "Default: in memory, the latest --history messages of each room, lost on restart")
+    private String store;
+
+    @Option(names = "--store-user", paramLabel = "NAME",
+            description = "Database user for a jdbc:postgresql: --store.")
+    private String storeUser;
+
+    @Option(names = "--store-password-file", paramLabel = "FILE",
+            description = "File whose first line is the database password for --store; without it the password "
+                    + "comes from the environment variable " + STORE_PASSWORD_VARIABLE + ", if set.")
+    private Path storePasswordFile;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -274,12 +294,29 @@ public final class ChatServer implements Callable<Integer> {
         checkAddresses();
         KeyManagerFactory tls = tls();
         ChatSettings settings = settings();
+        JdbcMessageStore.Builder storeBuilder = storeBuilder();
+        JdbcMessageStore opening = null;
+        if (storeBuilder != null) {
+            try {
+                opening = storeBuilder.build();
+            } catch (IllegalStateException e) {
+                CommandLine cmd = spec.commandLine();
+                cmd.getErr().println(cmd.getCommandName() + ": --store: " + e.getMessage());
+                cmd.getErr().flush();
+                return EXIT_FAILURE;
+            }
+            settings = settings.toBuilder().messageStore(opening).build();
+        }
+        JdbcMessageStore openedStore = opening;
         Hub hub = Hub.create(settings);
         Transport.Running running;
         try {
             running = chosen.start(hub, host, port, path, tls);
         } catch (IOException | RuntimeException e) {
             hub.shutdown(Duration.ZERO);
+            if (openedStore != null) {
+                openedStore.close();
+            }
             CommandLine cmd = spec.commandLine();
             cmd.getErr().println(cmd.getCommandName() + ": could not start the chat server on " + host + ":" + port
                     + ": " + problem(e));
@@ -289,15 +326,22 @@ public final class ChatServer implements Callable<Integer> {
         attachBot(hub);
         MetricsEndpoint metrics = startMetrics(hub);
         NoticeFile notices = startNotices(hub);
+        Duration drain = settings.drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (notices != null) {
                 notices.close();
             }
-            stop(running, settings.drainTimeout());
+            stop(running, drain);
             if (metrics != null) {
                 metrics.close();
             }
+            if (openedStore != null) {
+                openedStore.close();   // after the drain: the hub's last messages are stored first
+            }
         }, "chatroom-shutdown"));
+        if (openedStore != null) {
+            LOG.info("Room history is kept in {}", store.startsWith("jdbc:") ? store.replaceAll("[?;].*", "") : store);
+        }
         LOG.info("Serving with {}{} on {}:{}{} (ping every {}, pong wait {}, max message {} bytes, history {})",
                 chosen.name(), tls != null ? " over TLS" : "", host, port, path, Durations.format(settings.pingPeriod()),
                 Durations.format(settings.pongWait()), settings.maxMessageBytes(), settings.historySize());
@@ -423,6 +467,62 @@ public final class ChatServer implements Callable<Integer> {
             InetAddress.getByName(address);
         } catch (UnknownHostException e) {
             throw new ParameterException(spec.commandLine(), flag + ": unknown host '" + address + "'");
+        }
+    }
+
+    /**
+     * The message store the --store flags name, not opened yet; null for the in-memory
+     * default. A bad value is a usage error naming its flag.
+     */
+    JdbcMessageStore.Builder storeBuilder() {
+        if (store == null) {
+            if (storeUser != null || storePasswordFile != null) {
+                throw new ParameterException(spec.commandLine(), (storeUser != null ? "--store-user" : "--store-password-file")
+                        + " needs --store");
+            }
+            return null;
+        }
+        if (store.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--store: empty; give a file path or a jdbc:postgresql: URL");
+        }
+        if (store.startsWith("jdbc:")) {
+            if (!store.startsWith("jdbc:postgresql://") && !store.startsWith("jdbc:h2:")) {
+                throw new ParameterException(spec.commandLine(), "--store: unsupported database '" + store.replaceAll("[?;].*", "")
+                        + "'; use jdbc:postgresql://HOST:PORT/DATABASE or a file path");
+            }
+            return JdbcMessageStore.builder().url(store).user(storeUser).password(storePassword());
+        }
+        if (storeUser != null || storePasswordFile != null) {
+            throw new ParameterException(spec.commandLine(), (storeUser != null ? "--store-user" : "--store-password-file")
+                    + " is for a jdbc:postgresql: --store, not a file");
+        }
+        try {
+            Path file = Path.of(store);
+            if (Files.isDirectory(file)) {
+                throw new ParameterException(spec.commandLine(), "--store: " + store
+                        + " is a folder; name a file in it, such as " + file.resolve("chat"));
+            }
+            return JdbcMessageStore.builder().h2(file);
+        } catch (IllegalArgumentException e) {   // InvalidPathException, or a path H2 cannot name
+            throw new ParameterException(spec.commandLine(), "--store: not a file path: " + store);
+        }
+    }
+
+    /** The password from --store-password-file, else from the environment, else none. */
+    private String storePassword() {
+        if (storePasswordFile == null) {
+            return System.getenv(STORE_PASSWORD_VARIABLE);
+        }
+        try {
+            List<String> lines = Files.readAllLines(storePasswordFile, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || lines.get(0).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--store-password-file: " + storePasswordFile
+                        + " is empty");
+            }
+            return lines.get(0);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--store-password-file: cannot read " + storePasswordFile
+                    + ": " + problem(e));
         }
     }
 

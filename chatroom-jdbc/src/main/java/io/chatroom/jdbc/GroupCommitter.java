@@ -1,0 +1,195 @@
+package io.chatroom.jdbc;
+
+import io.chatroom.spi.StoredMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Grouped commits: one thread takes every message queued while its previous transaction ran
+ * (at most {@code maxBatch}), inserts them in one JDBC batch and commits once, then completes
+ * their stages: each succeeds after the commit, or every one of the group fails with the
+ * error. Callers only queue; no caller ever waits on the database.
+ *
+ * <p>Messages of one room are queued in call order with strictly growing seqs, and groups
+ * commit one after the other, so a message's commit implies the commit (or failure) of
+ * every message queued before it, of every room.
+ */
+final class GroupCommitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+    /** A message waiting for its commit. */
+    record Write(StoredMessage message, long seq, CompletableFuture<StoredMessage> stored) {
+    }
+
+    private static final Write STOP = new Write(null, 0, null);
+
+    private final DataSource dataSource;
+    private final int maxBatch;
+    private final int maxQueued;
+    /** Messages queued or being written; the writer thread and callers. */
+    private final LinkedBlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+    /** Messages queued and not yet completed, for the bound; any thread. */
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong transactions = new AtomicLong();
+    private final Thread thread;
+    /** Set once the thread has ended: a late message then fails at once. */
+    private volatile boolean stopped;
+    /** Failed groups since the last commit; the writer thread only. */
+    private int failedGroups;
+
+    GroupCommitter(DataSource dataSource, int maxBatch, int maxQueued) {
+        this.dataSource = dataSource;
+        this.maxBatch = maxBatch;
+        this.maxQueued = maxQueued;
+        this.thread = new Thread(this::run, "chatroom-jdbc-writer");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether one more message may be queued; when true, {@link #add} must follow. */
+    boolean admit() {
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Queues an admitted message; never blocks. A message queued after the writer stopped fails. */
+    void add(Write write) {
+        queue.add(write);
+        if (stopped && queue.remove(write)) {
+            failAll(List.of(write), new SQLException("the message store is closed"));
+        }
+    }
+
+    /** Transactions committed so far. */
+    long transactions() {
+        return transactions.get();
+    }
+
+    /**
+     * Writes what is queued, then stops the thread; what was queued after the stop, or is
+     * still queued when {@code timeout} passes, fails.
+     */
+    void stop(Duration timeout) throws InterruptedException {
+        queue.add(STOP);
+        thread.join(Math.max(1, timeout.toMillis()));
+        if (thread.isAlive()) {
+            LOG.warn("Message writer still busy {} ms after close; interrupting it", timeout.toMillis());
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(1));
+        }
+        stopped = true;
+        List<Write> left = new ArrayList<>();
+        queue.drainTo(left);
+        failAll(left, new SQLException("the message store is closed"));
+    }
+
+    private void run() {
+        List<Write> group = new ArrayList<>();
+        try {
+            while (true) {
+                Write first = queue.take();
+                if (first == STOP) {
+                    return;
+                }
+                group.add(first);
+                queue.drainTo(group, maxBatch - 1);
+                int stop = group.indexOf(STOP);
+                if (stop >= 0) {
+                    // Everything before the stop is written; anything after it was queued after close.
+                    List<Write> late = new ArrayList<>(group.subList(stop + 1, group.size()));
+                    group.subList(stop, group.size()).clear();
+                    write(group);
+                    failAll(late, new SQLException("the message store is closed"));
+                    return;
+                }
+                write(group);
+                group.clear();
+            }
+        } catch (InterruptedException e) {
+            failAll(group, new SQLException("the message store was closed while writing"));
+        }
+    }
+
+    private void write(List<Write> group) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement(Queries.INSERT)) {
+                for (Write w : group) {
+                    StoredMessage m = w.message;
+                    insert.setString(1, m.room());
+                    insert.setLong(2, w.seq);
+                    insert.setString(3, m.from());
+                    insert.setString(4, m.text());
+                    insert.setLong(5, m.ts());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            failedGroups++;
+            LOG.warn("{} messages not stored (the senders are told 'unavailable'): {}", group.size(), problem(e));
+            failAll(group, e);
+            return;
+        }
+        transactions.incrementAndGet();
+        if (failedGroups > 0) {
+            LOG.info("Messages are stored again, after {} groups failed", failedGroups);
+            failedGroups = 0;
+        }
+        queued.addAndGet(-group.size());
+        for (Write w : group) {
+            w.stored.complete(w.message);
+        }
+    }
+
+    private void failAll(List<Write> group, Exception failure) {
+        int n = 0;
+        for (Write w : group) {
+            if (w != STOP) {
+                w.stored.completeExceptionally(failure);
+                n++;
+            }
+        }
+        queued.addAndGet(-n);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool drops it
+        }
+    }
+
+    /** The innermost message of {@code e}, for a one-line log. */
+    static String problem(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+}

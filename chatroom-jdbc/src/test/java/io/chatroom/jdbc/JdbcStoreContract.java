@@ -1,0 +1,502 @@
+package io.chatroom.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chatroom.spi.MessageStore.Page;
+import io.chatroom.spi.MessageStore.Recovery;
+import io.chatroom.spi.StoredMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link JdbcMessageStore} promises, on every database it runs on: each subclass only
+ * says how to make a fresh database, connect to it, and take it down and up again. Nothing
+ * here is mocked: the stores talk to a real server.
+ */
+abstract class JdbcStoreContract {
+
+    static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    private final List<JdbcMessageStore> opened = new ArrayList<>();
+    JdbcMessageStore store;
+
+    /** A builder for this test's database: a fresh one per test, the same one for every call in it. */
+    abstract JdbcMessageStore.Builder database();
+
+    /** A plain connection to this test's database. */
+    abstract Connection connect() throws SQLException;
+
+    /** Takes the database server down: open connections break, new ones are refused. */
+    abstract void takeDatabaseDown();
+
+    /** Brings the database server back, with everything it had committed. */
+    abstract void bringDatabaseBack();
+
+    @BeforeEach
+    void openStore() {
+        store = open(database());
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(JdbcMessageStore::close);
+    }
+
+    JdbcMessageStore open(JdbcMessageStore.Builder builder) {
+        JdbcMessageStore s = builder.connectionTimeout(Duration.ofSeconds(1)).build();
+        opened.add(s);
+        return s;
+    }
+
+    /** Closes the store and opens a new one on the same database: a restart of the server. */
+    JdbcMessageStore restart() {
+        store.close();
+        store = open(database());
+        return store;
+    }
+
+    static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("stage failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("stage not complete within " + DEADLINE.toSeconds() + " s");
+        }
+    }
+
+    static Throwable failureOf(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("the stage succeeded");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    List<StoredMessage> append(String room, int n) {
+        List<CompletionStage<StoredMessage>> stages = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            stages.add(store.append(room, "Alice", room + " " + i, 1_000 + i));
+        }
+        return stages.stream().map(JdbcStoreContract::await).toList();
+    }
+
+    static List<String> ids(List<StoredMessage> messages) {
+        return messages.stream().map(StoredMessage::id).toList();
+    }
+
+    static long seq(String id) {
+        return Long.parseLong(id.substring(id.indexOf('-') + 1));
+    }
+
+    // ---- append and latest ----------------------------------------------------------------
+
+    @Test
+    void idsGrowStrictlyInCallOrderAndLatestGivesTheNewestOldestFirst() {
+        List<StoredMessage> sent = append("general", 5);
+
+        for (int i = 1; i < sent.size(); i++) {
+            assertTrue(seq(sent.get(i).id()) > seq(sent.get(i - 1).id()), ids(sent)::toString);
+        }
+        sent.forEach(m -> assertTrue(store.isWellFormedId(m.id()), m.id()));
+        assertEquals(sent, await(store.latest("general", 10)));
+        assertEquals(sent.subList(2, 5), await(store.latest("general", 3)));
+        assertEquals(List.of(), await(store.latest("empty", 10)));
+        assertEquals(new StoredMessage(sent.get(0).id(), "general", "Alice", "general 1", 1_001), sent.get(0));
+    }
+
+    @Test
+    void aNoticeKeepsItsKindWithoutASender() {
+        StoredMessage notice = await(store.append("general", null, "Maintenance at 22:00", 2_000));
+
+        assertTrue(notice.isNotice());
+        assertEquals(List.of(notice), await(store.latest("general", 10)));
+        assertTrue(await(store.latest("general", 10)).get(0).isNotice());
+    }
+
+    @Test
+    void aReadSeesExactlyTheAppendsCalledBeforeItWheneverTheyCommit() {
+        List<CompletionStage<StoredMessage>> before = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            before.add(store.append("general", "Alice", "before " + i, i));
+        }
+        CompletionStage<List<StoredMessage>> latest = store.latest("general", 1_000);
+        CompletionStage<Page> page = store.before("general", store.generation() + "-999999", 1_000);
+        for (int i = 0; i < 50; i++) {
+            store.append("general", "Alice", "after " + i, i);
+        }
+
+        List<StoredMessage> expected = before.stream().map(JdbcStoreContract::await).toList();
+        assertEquals(expected, await(latest));
+        assertEquals(expected, await(page).messages());
+    }
+
+    @Test
+    void aTextWithANulCharacterIsStoredWithAReplacementCharacterAndNamesTooLongFail() {
+        StoredMessage m = await(store.append("general", "Alice", "a\0b", 1));
+
+        assertEquals("a\uFFFDb", m.text());
+        assertEquals(List.of(m), await(store.latest("general", 1)));
+        assertTrue(failureOf(store.append("r".repeat(256), "Alice", "x", 1)) instanceof IllegalArgumentException);
+        assertEquals(List.of(m), await(store.latest("general", 5)), "the failed one took nothing");
+    }
+
+    // ---- since and before -----------------------------------------------------------------
+
+    @Test
+    void sinceRecoversExactlyWhatWasMissedUpToTheLimit() {
+        List<StoredMessage> sent = append("general", 6);
+        String second = sent.get(1).id();
+
+        assertEquals(new Recovery(true, sent.subList(2, 6)), await(store.since("general", second, 10)));
+        assertEquals(new Recovery(true, sent.subList(2, 6)), await(store.since("general", second, 4)));
+        assertEquals(new Recovery(false, List.of()), await(store.since("general", second, 3)), "more than the limit");
+        assertEquals(new Recovery(true, List.of()), await(store.since("general", sent.get(5).id(), 10)));
+        assertEquals(new Recovery(false, List.of()),
+                await(store.since("general", store.generation() + "-99", 10)), "never given");
+        assertEquals(new Recovery(false, List.of()), await(store.since("general", "zz9-2", 10)), "another generation");
+        assertEquals(new Recovery(false, List.of()), await(store.since("other", second, 10)), "another room's id");
+    }
+
+    @Test
+    void beforePagesBackThroughTheWholeHistory() {
+        List<StoredMessage> sent = append("general", 7);
+
+        Page newest = await(store.before("general", sent.get(6).id(), 3));
+        assertEquals(new Page(sent.subList(3, 6), true), newest);
+        Page older = await(store.before("general", newest.messages().get(0).id(), 3));
+        assertEquals(new Page(sent.subList(0, 3), false), older);
+        assertEquals(new Page(List.of(), false), await(store.before("general", sent.get(0).id(), 3)));
+        assertEquals(new Page(List.of(), false), await(store.before("general", "zz9-5", 3)), "another generation");
+        assertFalse(store.isWellFormedId("not-an-id"));
+    }
+
+    // ---- rooms at once --------------------------------------------------------------------
+
+    @Test
+    void roomsWrittenAtOnceEachKeepTheirOwnCallOrder() throws Exception {
+        int rooms = 8;
+        int perRoom = 300;
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<StoredMessage>>> results = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                String room = "room" + r;
+                // One caller per room, as a room's serial executor calls.
+                results.add(callers.submit(() -> {
+                    List<CompletionStage<StoredMessage>> stages = new ArrayList<>();
+                    for (int i = 0; i < perRoom; i++) {
+                        stages.add(store.append(room, "u", room + ":" + i, i));
+                    }
+                    return stages.stream().map(JdbcStoreContract::await).toList();
+                }));
+            }
+            for (int r = 0; r < rooms; r++) {
+                List<StoredMessage> sent = results.get(r).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                for (int i = 0; i < perRoom; i++) {
+                    assertEquals("room" + r + ":" + i, sent.get(i).text());
+                    assertEquals(i + 1, seq(sent.get(i).id()), "ids are dense and in call order");
+                }
+                assertEquals(sent, await(store.latest("room" + r, perRoom)));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void roomsForgottenToBoundMemoryGoOnFromTheirLastIdWhenUsedAgain() {
+        store = open(database().roomsKept(4));
+        List<StoredMessage> first = append("room0", 2);
+        for (int r = 1; r < 12; r++) {
+            append("room" + r, 1);
+        }
+        assertTrue(store.roomsHeld() <= 4, store::toString);
+
+        StoredMessage again = await(store.append("room0", "u", "again", 1));
+
+        assertEquals(3, seq(again.id()));
+        assertEquals(List.of(first.get(0), first.get(1), again), await(store.latest("room0", 10)));
+    }
+
+    // ---- restart --------------------------------------------------------------------------
+
+    @Test
+    void aRestartKeepsHistoryRecoveryAndTheIdsGrowing() {
+        List<StoredMessage> sent = append("general", 5);
+        String generation = store.generation();
+
+        restart();
+
+        assertEquals(generation, store.generation(), "the same database keeps its generation");
+        assertEquals(sent, await(store.latest("general", 10)));
+        assertEquals(new Recovery(true, sent.subList(3, 5)), await(store.since("general", sent.get(2).id(), 100)));
+        StoredMessage next = await(store.append("general", "Bob", "after the restart", 9));
+        assertTrue(seq(next.id()) > seq(sent.get(4).id()), next.id());
+        assertEquals(new Recovery(true, List.of(sent.get(4), next)),
+                await(store.since("general", sent.get(3).id(), 100)));
+    }
+
+    // ---- grouped commits ------------------------------------------------------------------
+
+    @Test
+    void messagesThatArriveDuringACommitShareTheNextTransaction() throws SQLException {
+        append("general", 1);
+        long before = store.transactions();
+        int n = 1_000;
+        List<CompletionStage<StoredMessage>> stages = new ArrayList<>();
+        // Holds the key of the next message, so that the first commit waits while the rest arrive.
+        try (Connection blocker = connect()) {
+            blocker.setAutoCommit(false);
+            try (PreparedStatement s = blocker.prepareStatement(Queries.INSERT)) {
+                s.setString(1, "general");
+                s.setLong(2, 2);
+                s.setString(3, "blocker");
+                s.setString(4, "x");
+                s.setLong(5, 0);
+                s.executeUpdate();
+            }
+            for (int i = 0; i < n; i++) {
+                stages.add(store.append(i % 2 == 0 ? "general" : "other", "u", "m" + i, i));
+            }
+            blocker.rollback();
+        }
+        stages.forEach(JdbcStoreContract::await);
+
+        long transactions = store.transactions() - before;
+        assertTrue(transactions <= 3, n + " messages took " + transactions + " transactions");
+    }
+
+    // ---- outage ---------------------------------------------------------------------------
+
+    @Test
+    void whileTheDatabaseIsDownAppendsFailAndOnceBackWritingResumesLosingNothingAcknowledged() throws Exception {
+        String[] rooms = {"a", "b", "c"};
+        Map<String, List<CompletableFuture<StoredMessage>>> sent = new HashMap<>();
+        for (String room : rooms) {
+            sent.put(room, new ArrayList<>());
+        }
+        Semaphore window = new Semaphore(64);
+        Counts counts = new Counts();
+
+        Flood flood = new Flood(() -> {
+            for (String room : rooms) {
+                window.acquireUninterruptibly();
+                CompletableFuture<StoredMessage> stage = store.append(room, "u", room + " " + sent.get(room).size(), 0)
+                        .toCompletableFuture();
+                synchronized (sent) {
+                    sent.get(room).add(stage);
+                }
+                stage.whenComplete((m, e) -> {
+                    counts.add(e == null);
+                    window.release();
+                });
+            }
+        });
+        try {
+            awaitUntil(() -> counts.succeeded() >= 200, "200 messages stored before the outage");
+            takeDatabaseDown();
+            long failedBefore = counts.failed();
+            awaitUntil(() -> counts.failed() > failedBefore + 10, "appends fail while the database is down");
+            bringDatabaseBack();
+            long succeededAfter = counts.succeeded();
+            awaitUntil(() -> counts.succeeded() >= succeededAfter + 200, "appends succeed again once it is back");
+        } finally {
+            flood.stop();
+        }
+
+        JdbcMessageStore reader = restart();
+        for (String room : rooms) {
+            List<CompletableFuture<StoredMessage>> stages;
+            synchronized (sent) {
+                stages = List.copyOf(sent.get(room));
+            }
+            List<StoredMessage> acknowledged = new ArrayList<>();
+            long lastSeq = 0;
+            for (CompletableFuture<StoredMessage> stage : stages) {
+                StoredMessage m = stage.handle((ok, e) -> ok).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    assertTrue(seq(m.id()) > lastSeq, "ids grow in call order: " + m.id() + " after " + lastSeq);
+                    lastSeq = seq(m.id());
+                    acknowledged.add(m);
+                }
+            }
+            List<StoredMessage> held = await(reader.latest(room, stages.size() + 10));
+            assertTrue(held.containsAll(acknowledged), () -> room + ": an acknowledged message is missing");
+        }
+    }
+
+    // ---- retention ------------------------------------------------------------------------
+
+    @Test
+    void retentionByCountKeepsEachRoomsNewestAndRecoveryKnowsWhatWent() throws SQLException {
+        store = open(database().retention(null, 3));
+        List<StoredMessage> general = append("general", 10);
+        List<StoredMessage> small = append("small", 2);
+
+        assertEquals(7, store.runRetention());
+
+        assertEquals(general.subList(7, 10), await(store.latest("general", 100)));
+        assertEquals(small, await(store.latest("small", 100)));
+        assertEquals(new Recovery(false, List.of()), await(store.since("general", general.get(3).id(), 100)),
+                "messages after it were deleted");
+        assertEquals(new Recovery(true, general.subList(8, 10)), await(store.since("general", general.get(7).id(), 100)));
+        assertEquals(new Page(general.subList(7, 9), false), await(store.before("general", general.get(9).id(), 5)));
+    }
+
+    @Test
+    void retentionByAgeMayEmptyARoomWhoseIdsStillNeverRepeat() throws SQLException {
+        Instant now = Instant.parse("2026-11-29T12:00:00Z");
+        store = open(database().retention(Duration.ofHours(1), 0).clock(Clock.fixed(now, ZoneOffset.UTC)));
+        long old = now.minus(Duration.ofHours(2)).toEpochMilli();
+        List<StoredMessage> gone = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            gone.add(await(store.append("general", "u", "old " + i, old)));
+        }
+        StoredMessage young = await(store.append("general", "u", "young", now.toEpochMilli()));
+        for (int i = 0; i < 3; i++) {
+            await(store.append("quiet", "u", "old " + i, old));
+        }
+
+        assertEquals(7, store.runRetention());
+        assertEquals(List.of(young), await(store.latest("general", 10)));
+        assertEquals(List.of(), await(store.latest("quiet", 10)));
+
+        store.close();
+        store = open(database());
+        StoredMessage next = await(store.append("quiet", "u", "back", now.toEpochMilli()));
+        assertEquals(4, seq(next.id()), "the emptied room goes on from its last id");
+        assertEquals(new Recovery(false, List.of()), await(store.since("general", gone.get(1).id(), 10)));
+    }
+
+    // ---- closing --------------------------------------------------------------------------
+
+    @Test
+    void closeCommitsWhatIsQueuedStopsEveryThreadAndLaterCallsFail() throws InterruptedException {
+        List<CompletionStage<StoredMessage>> stages = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            stages.add(store.append("general", "u", "m" + i, i));
+        }
+        store.close();
+
+        stages.forEach(JdbcStoreContract::await);
+        assertTrue(failureOf(store.append("general", "u", "late", 0)) instanceof SQLException);
+        assertTrue(failureOf(store.latest("general", 1)) instanceof SQLException);
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("chatroom-jdbc")) {
+                t.join(DEADLINE.toMillis());
+                assertFalse(t.isAlive(), t.getName() + " still runs");
+            }
+        }
+        store.close();   // idempotent
+        assertEquals(200, await(open(database()).latest("general", 1_000)).size());
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedIsOneClearErrorAtBuild() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> JdbcMessageStore.builder()
+                .url("jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=1").user("x").password("y")
+                .connectionTimeout(Duration.ofMillis(500)).build());
+        assertTrue(e.getMessage().startsWith("cannot open the message store at jdbc:postgresql://127.0.0.1:1/nothing:"),
+                e.getMessage());
+        assertNotEquals(-1, e.getMessage().indexOf(':', 60), e.getMessage());
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    /** Waits for {@code condition}, re-checked whenever a stage completes, up to the deadline. */
+    static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        synchronized (Counts.SIGNAL) {
+            while (!condition.getAsBoolean()) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
+                }
+                Counts.SIGNAL.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
+        }
+    }
+
+    /** Succeeded and failed stages, announcing each on {@link #SIGNAL}. */
+    static final class Counts {
+        static final Object SIGNAL = new Object();
+        private long succeeded;
+        private long failed;
+
+        void add(boolean ok) {
+            synchronized (SIGNAL) {
+                if (ok) {
+                    succeeded++;
+                } else {
+                    failed++;
+                }
+                SIGNAL.notifyAll();
+            }
+        }
+
+        long succeeded() {
+            synchronized (SIGNAL) {
+                return succeeded;
+            }
+        }
+
+        long failed() {
+            synchronized (SIGNAL) {
+                return failed;
+            }
+        }
+    }
+
+    /** Runs {@code round} over and over on its own thread until stopped. */
+    static final class Flood {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Flood(Runnable round) {
+            thread = new Thread(() -> {
+                while (running) {
+                    round.run();
+                }
+            }, "test-flood");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(DEADLINE.toMillis());
+        }
+    }
+}
