@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * #offer} by room executors and private-message senders concurrently; {@link #tick} by the
  * hub's timer. Fields name their owner where it matters.
  */
-final class ChatConnection implements ClientConnection {
+final class ChatConnection implements ClientConnection, Outbound.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatConnection.class);
+    private static final CompletableFuture<Void> NO_PRIVATES = CompletableFuture.completedFuture(null);
 
     private final HubCore hub;
     private final Clock clock;
@@ -75,7 +76,7 @@ final class ChatConnection implements ClientConnection {
     private volatile String endDetail;
 
     /** The last private message still waiting for the filter; owned by the read callback. */
-    private CompletableFuture<Void> privates = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> privates = NO_PRIVATES;
 
     /** Owned by the room's executor: the room takes this connection's commands (it joined, and has not left). */
     boolean member;
@@ -105,24 +106,7 @@ final class ChatConnection implements ClientConnection {
         this.rateAbuseLimit = s.rateAbuseLimit();
         this.lastInbound = now;
         this.lastPing = now;
-        this.outbound = new Outbound(sink, clock, hub.counters(), new Outbound.Owner() {
-            @Override
-            public boolean isEnding() {
-                return ChatConnection.this.isEnding();
-            }
-
-            @Override
-            public void overflow(String detail) {
-                terminate(EvictionCause.SLOW_CONSUMER, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer",
-                        detail);
-            }
-
-            @Override
-            public void writeFailed(Throwable cause) {
-                end(LeaveReason.CLOSED, "write failed: " + cause);
-                sink.abort();
-            }
-        }, s.sendQueueFrames(), s.sendQueueBytes());
+        this.outbound = new Outbound(sink, clock, hub.counters(), this, s.sendQueueFrames(), s.sendQueueBytes());
     }
 
     void bind(RoomActor room) {
@@ -156,8 +140,22 @@ final class ChatConnection implements ClientConnection {
         return since;
     }
 
-    boolean isEnding() {
+    @Override
+    public boolean isEnding() {
         return ending.get() != null;
+    }
+
+    /** The send queue would pass a limit: evicted as a slow consumer. */
+    @Override
+    public void overflow(String detail) {
+        terminate(EvictionCause.SLOW_CONSUMER, LeaveReason.EVICTED, CloseCode.POLICY_VIOLATION, "slow consumer", detail);
+    }
+
+    /** A write failed: the connection is gone. */
+    @Override
+    public void writeFailed(Throwable cause) {
+        end(LeaveReason.CLOSED, "write failed: " + cause);
+        sink.abort();
     }
 
     // ---- inbound -------------------------------------------------------------------------

@@ -8,10 +8,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The outbound side of one connection: every frame the server sends to the client passes
@@ -41,6 +40,17 @@ final class Outbound {
     }
 
     static final long IDLE = Long.MIN_VALUE;
+    /** Field updaters rather than atomic objects: thousands of idle connections each hold an Outbound. */
+    private static final AtomicIntegerFieldUpdater<Outbound> FRAMES =
+            AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "queuedFrames");
+    private static final AtomicLongFieldUpdater<Outbound> BYTES =
+            AtomicLongFieldUpdater.newUpdater(Outbound.class, "queuedBytes");
+    private static final AtomicIntegerFieldUpdater<Outbound> WRITING =
+            AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "writing");
+    private static final AtomicLongFieldUpdater<Outbound> ORDINARY =
+            AtomicLongFieldUpdater.newUpdater(Outbound.class, "ordinaryQueued");
+    private static final AtomicReferenceFieldUpdater<Outbound, byte[]> PENDING_PONG =
+            AtomicReferenceFieldUpdater.newUpdater(Outbound.class, byte[].class, "pendingPong");
     /** Header bytes counted for a pong besides its payload. */
     private static final int PONG_HEADER = 2;
     /** The queue place of the pending pong; its payload is the latest ping's, in {@link #pendingPong}. */
@@ -60,8 +70,8 @@ final class Outbound {
 
     /** Frames, {@link EphemeralSlot}s, {@link #PONG} and a closing {@link Runnable}, in sending order. */
     private final ConcurrentLinkedDeque<Object> queue = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger queuedFrames = new AtomicInteger();
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile int queuedFrames;
+    private volatile long queuedBytes;
     /**
      * Nothing is written until the room has put its greeting at the head of the queue, so
      * that the greeting is always first even when a private message, an error or a pong was
@@ -74,18 +84,19 @@ final class Outbound {
      * been queued behind it, so that coalescing never moves news ahead of a later join or
      * leave.
      */
-    private final AtomicLong ordinaryQueued = new AtomicLong();
+    private volatile long ordinaryQueued;
     /**
      * The newest pending frame per ephemeral key with the slot that will carry it; created
      * on first use by the room's executor (the only caller of {@link #offerEphemeral}).
      */
     private volatile ConcurrentHashMap<String, Pending> ephemeral;
     /** The payload of the pong waiting in the queue, or null when none waits. */
-    private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
+    private volatile byte[] pendingPong;
     /** Set once a closing request is queued: later frames are dropped. */
     private volatile boolean closeQueued;
 
-    private final AtomicBoolean writing = new AtomicBoolean();
+    /** 1 while a write is in flight (or the connection has closed its writing for good), else 0. */
+    private volatile int writing;
     /** When the write in flight started, or {@link #IDLE}; written by whoever holds {@link #writing}. */
     private volatile long writeStarted = IDLE;
     /** Accounted bytes of the write in flight; owned by the holder of {@link #writing}. */
@@ -100,7 +111,7 @@ final class Outbound {
             }
             unreserve(inFlightBytes);
             writeStarted = IDLE;
-            writing.set(false);
+            writing = 0;
             drain();
         }
 
@@ -132,14 +143,14 @@ final class Outbound {
             return false;
         }
         counters.messagesOut.increment();
-        ordinaryQueued.incrementAndGet();
-        if (greeted && queue.isEmpty() && writing.compareAndSet(false, true)) {
+        ORDINARY.incrementAndGet(this);
+        if (greeted && queue.isEmpty() && WRITING.compareAndSet(this, 0, 1)) {
             // Nothing queued and nothing in flight: write at once, without a queue node.
             if (queue.isEmpty()) {
                 startWrite(frame, size);
                 return true;
             }
-            writing.set(false);
+            writing = 0;
         }
         queue.offer(frame);
         drain();
@@ -160,7 +171,7 @@ final class Outbound {
             pending = new ConcurrentHashMap<>(4);
             ephemeral = pending;
         }
-        long mark = ordinaryQueued.get();
+        long mark = ordinaryQueued;
         Pending current = pending.get(key);
         if (current != null && current.slot.mark == mark
                 && pending.replace(key, current, new Pending(frame, current.slot))) {
@@ -191,11 +202,11 @@ final class Outbound {
         }
         byte[] copy = new byte[Math.min(payload.remaining(), 125)];
         payload.duplicate().get(copy);
-        if (pendingPong.getAndSet(copy) != null) {
+        if (PENDING_PONG.getAndSet(this, copy) != null) {
             return;
         }
         if (!reserve(copy.length + PONG_HEADER)) {
-            pendingPong.set(null);
+            pendingPong = null;
             return;
         }
         queue.offer(PONG);
@@ -207,11 +218,11 @@ final class Outbound {
         counters.messagesOut.add(greeting.size());
         for (int i = greeting.size() - 1; i >= 0; i--) {
             Frame frame = greeting.get(i);
-            queuedFrames.incrementAndGet();
-            queuedBytes.addAndGet(frame.byteLength());
+            FRAMES.incrementAndGet(this);
+            BYTES.addAndGet(this, frame.byteLength());
             queue.offerFirst(frame);
         }
-        counters.queueDepth(queuedFrames.get());
+        counters.queueDepth(queuedFrames);
         greeted = true;
         drain();
     }
@@ -240,11 +251,11 @@ final class Outbound {
         if (closeQueued || owner.isEnding()) {
             return false;
         }
-        int frames = queuedFrames.incrementAndGet();
-        long bytes = queuedBytes.addAndGet(size);
+        int frames = FRAMES.incrementAndGet(this);
+        long bytes = BYTES.addAndGet(this, size);
         if (frames > maxFrames || bytes + sink.bufferedBytes() > maxBytes) {
-            queuedFrames.decrementAndGet();
-            queuedBytes.addAndGet(-size);
+            FRAMES.decrementAndGet(this);
+            BYTES.addAndGet(this, -size);
             owner.overflow("slow consumer: send queue full (" + (frames - 1) + " frames, " + (bytes - size)
                     + " bytes queued, limits " + maxFrames + " frames, " + maxBytes + " bytes)");
             return false;
@@ -254,13 +265,13 @@ final class Outbound {
     }
 
     private void unreserve(int size) {
-        queuedFrames.decrementAndGet();
-        queuedBytes.addAndGet(-size);
+        FRAMES.decrementAndGet(this);
+        BYTES.addAndGet(this, -size);
     }
 
     /** Starts the next write, unless one is in flight or the connection is ending (its close is under way). */
     private void drain() {
-        while (greeted && !queue.isEmpty() && !owner.isEnding() && writing.compareAndSet(false, true)) {
+        while (greeted && !queue.isEmpty() && !owner.isEnding() && WRITING.compareAndSet(this, 0, 1)) {
             Object item = queue.poll();
             if (item instanceof Frame frame) {
                 startWrite(frame, frame.byteLength());
@@ -273,7 +284,7 @@ final class Outbound {
                 }
                 unreserve(slot.accountedBytes);
             } else if (item == PONG) {
-                byte[] payload = pendingPong.getAndSet(null);
+                byte[] payload = PENDING_PONG.getAndSet(this, null);
                 inFlightBytes = payload.length + PONG_HEADER;
                 inFlightIsMessage = false;
                 writeStarted = clock.nanoTime();
@@ -284,7 +295,7 @@ final class Outbound {
                 closing.run();
                 return;
             }
-            writing.set(false);
+            writing = 0;
         }
     }
 
