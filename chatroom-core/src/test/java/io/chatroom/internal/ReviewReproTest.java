@@ -82,6 +82,29 @@ class ReviewReproTest {
         assertEquals("Alice: two", bob.last(), "Bob received " + bob.lines());
     }
 
+    /**
+     * MessageStore does not say it never throws (the in-tree stores take care not to; a
+     * third-party one built on supplyAsync throws RejectedExecutionException once its pool
+     * is shut down). An append that throws at
+     * the call leaves the application's future pending forever and the room bound forever
+     * (RoomActor.publish unbinds only in the effect); a client's message is dropped without
+     * the {@code unavailable} answer that invariant 8 promises.
+     */
+    @Test
+    void aStoreThatThrowsAtTheCallIsAnsweredLikeAFailedStage() {
+        Hub hub = hub(b -> b);
+        Client alice = connect(hub, "general", "Alice", false);
+        store.releaseAll();
+        store.throwOnAppend = true;
+
+        CompletableFuture<StoredMessage> posted = hub.notice("lobby", "maintenance at 22:00").toCompletableFuture();
+        alice.send("hello");
+
+        assertEquals("Error: Service unavailable, message not sent", alice.last(), "Alice received " + alice.lines());
+        assertTrue(posted.isDone(), "the application's notice never completes");
+        assertTrue(hub.room("lobby").isEmpty(), "the room of the failed notice is never released");
+    }
+
     private Client connect(Hub hub, String room, String user, boolean json) {
         Admission admission = hub.admit(new HandshakeRequest("room=" + room + "&user=" + user, "h", null, null,
                 json ? List.of("chatroom.v1.json") : List.of(), "10.0.0.1"));
@@ -134,6 +157,7 @@ class ReviewReproTest {
     private static final class HeldStore implements MessageStore {
         private final InMemoryMessageStore memory;
         private final List<Runnable> releases = new ArrayList<>();
+        boolean throwOnAppend;
 
         HeldStore(InMemoryMessageStore memory) {
             this.memory = memory;
@@ -158,6 +182,9 @@ class ReviewReproTest {
 
         @Override
         public CompletionStage<StoredMessage> append(String room, String from, String text, long ts) {
+            if (throwOnAppend) {
+                throw new java.util.concurrent.RejectedExecutionException("store executor shut down");
+            }
             return held(() -> memory.appendNow(room, from, text, ts));
         }
 
