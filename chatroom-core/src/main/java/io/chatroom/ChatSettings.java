@@ -54,6 +54,8 @@ import java.util.concurrent.Executor;
  * @param authenticator            verifies credentials; {@code null} to take the user name from the query
  * @param messageStore             room history; {@code null} for the in-memory store of {@code historySize}
  * @param broker                   fan-out between nodes; {@code null} for a single node
+ * @param storeTimeout             how long a store call may take before the message is answered
+ *                                 {@code unavailable} (or a newcomer greeted without history)
  * @param messageFilter            moderation of every chat and private message; {@code null} for none
  * @param filterTimeout            how long the filter may take before a message is rejected
  * @param listener                 observes connections, refusals, joins, leaves, evictions and messages
@@ -85,6 +87,7 @@ public record ChatSettings(
         Authenticator authenticator,
         MessageStore messageStore,
         Broker broker,
+        Duration storeTimeout,
         MessageFilter messageFilter,
         Duration filterTimeout,
         HubListener listener,
@@ -119,6 +122,8 @@ public record ChatSettings(
     public static final int DEFAULT_HISTORY_ROOMS = 10_000;
     /** How long the in-memory store keeps an unused room's history: 1 day. */
     public static final Duration DEFAULT_HISTORY_IDLE = Duration.ofDays(1);
+    /** How long a store call may take: 10 s. */
+    public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(10);
     /** How long the message filter may take: 2 s. */
     public static final Duration DEFAULT_FILTER_TIMEOUT = Duration.ofSeconds(2);
     /** Messages one recovery returns at most: 1,000. */
@@ -156,6 +161,7 @@ public record ChatSettings(
         requirePositive(historyIdle, "historyIdle");
         requirePositive(handshakeTimeout, "handshakeTimeout");
         requirePositive(filterTimeout, "filterTimeout");
+        requirePositive(storeTimeout, "storeTimeout");
         requireAtLeast(recoveryLimit, 1, "recoveryLimit");
         requireAtLeast(maxTextLength, 0, "maxTextLength");
         requirePositive(typingTimeout, "typingTimeout");
@@ -225,6 +231,7 @@ public record ChatSettings(
         private Authenticator authenticator;
         private MessageStore messageStore;
         private Broker broker;
+        private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
         private MessageFilter messageFilter;
         private Duration filterTimeout = DEFAULT_FILTER_TIMEOUT;
         private HubListener listener = HubListener.logging();
@@ -259,6 +266,7 @@ public record ChatSettings(
             authenticator = s.authenticator;
             messageStore = s.messageStore;
             broker = s.broker;
+            storeTimeout = s.storeTimeout;
             messageFilter = s.messageFilter;
             filterTimeout = s.filterTimeout;
             listener = s.listener;
@@ -410,6 +418,12 @@ public record ChatSettings(
             return this;
         }
 
+        /** See {@link ChatSettings#storeTimeout()}; default {@link #DEFAULT_STORE_TIMEOUT}. */
+        public Builder storeTimeout(Duration value) {
+            storeTimeout = value;
+            return this;
+        }
+
         /** See {@link ChatSettings#messageFilter()}; default none. */
         public Builder messageFilter(MessageFilter value) {
             messageFilter = value;
@@ -447,7 +461,7 @@ public record ChatSettings(
                     historyIdle, recoveryLimit,
                     maxTextLength, typingTimeout,
                     maxConnections,
-                    maxConnectionsPerAddress, trustedProxies, originPolicy, authenticator, messageStore, broker, messageFilter,
+                    maxConnectionsPerAddress, trustedProxies, originPolicy, authenticator, messageStore, broker, storeTimeout, messageFilter,
                     filterTimeout, listener,
                     clock, executor);
         }

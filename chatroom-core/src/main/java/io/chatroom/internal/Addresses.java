@@ -78,8 +78,11 @@ public final class Addresses {
     /** What the per-address limit counts this address as: IPv4 as is, IPv6 by its /64 prefix. */
     static String limitKey(String address) {
         byte[] bytes = literal(address);
-        if (bytes == null || bytes.length == 4) {
+        if (bytes == null) {
             return address;
+        }
+        if (bytes.length == 4) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
         }
         StringBuilder key = new StringBuilder(20);
         for (int i = 0; i < 8; i += 2) {
@@ -90,7 +93,8 @@ public final class Addresses {
 
     /** The bytes of an IP literal (IPv4-mapped IPv6 as IPv4), or null when it is not one; never a DNS lookup. */
     static byte[] literal(String address) {
-        if (address == null || !(IPV4.matcher(address).matches() || IPV6.matcher(address).matches())) {
+        if (address == null || !(IPV4.matcher(address).matches() && octets(address)
+                || IPV6.matcher(address).matches())) {
             return null;
         }
         try {
@@ -98,6 +102,16 @@ public final class Addresses {
         } catch (UnknownHostException | SecurityException e) {
             return null;
         }
+    }
+
+    /** Whether every part of a dotted quad is at most 255 (else the JDK would ask the name service). */
+    private static boolean octets(String dotted) {
+        for (String part : dotted.split("\\.")) {
+            if (Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One address block: a prefix of {@code bits} bits. */

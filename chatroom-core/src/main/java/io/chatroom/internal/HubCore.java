@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,8 +72,8 @@ public final class HubCore implements Hub {
     /** Senders waiting for their own echo of a private message they gave a {@code ref}, by id. */
     private final Map<String, PendingRef> privateRefs = new ConcurrentHashMap<>();
 
-    /** Banned users and when their ban ends, in epoch milliseconds. */
-    private final Map<String, Long> bans = new ConcurrentHashMap<>();
+    /** Banned users: when their ban ends (epoch milliseconds) and why. */
+    private final Map<String, BrokerEvent.Ban> bans = new ConcurrentHashMap<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final AtomicBoolean finishing = new AtomicBoolean();
@@ -213,7 +214,7 @@ public final class HubCore implements Hub {
                 return refuse(request, 400, problem);
             }
         }
-        if (isBanned(user)) {
+        if (banOf(user) != null) {
             return refuse(request, 403, "user " + user + " is banned");
         }
         String since = query.get("since");
@@ -319,6 +320,10 @@ public final class HubCore implements Hub {
             throw e;
         }
         listener.connected(accepted.room, accepted.user, accepted.remoteAddress, accepted.format);
+        BrokerEvent.Ban ban = banOf(accepted.user);
+        if (ban != null) {
+            connection.kick(ban.reason());   // banned after its admission, before it opened
+        }
         if (shuttingDown.get()) {
             connection.closeAfterFlush(LeaveReason.SHUTDOWN, CloseCode.GOING_AWAY, SHUTTING_DOWN);
         }
@@ -398,7 +403,13 @@ public final class HubCore implements Hub {
         if (ref != null) {
             privateRefs.put(id, new PendingRef(from, ref));
         }
-        broker.publish(new BrokerEvent.Private(id, from.user(), to, text, clock.epochMillis()));
+        try {
+            broker.publish(new BrokerEvent.Private(id, from.user(), to, text, clock.epochMillis()));
+        } catch (RuntimeException e) {
+            LOG.warn("Private message of {} not published", from.user(), e);
+            privateRefs.remove(id);
+            from.error(ErrorCode.UNAVAILABLE, RoomActor.UNAVAILABLE, ref);
+        }
     }
 
     void sendSignal(ChatConnection from, String recipient, String signal, String payload, String ref) {
@@ -407,7 +418,12 @@ public final class HubCore implements Hub {
             from.error(ErrorCode.UNKNOWN_USER, "user " + to + " is not online", ref);
             return;
         }
-        broker.publish(new BrokerEvent.Signal(from.user(), to, signal, payload));
+        try {
+            broker.publish(new BrokerEvent.Signal(from.user(), to, signal, payload));
+        } catch (RuntimeException e) {
+            LOG.warn("Signal of {} not published", from.user(), e);
+            from.error(ErrorCode.UNAVAILABLE, "Service unavailable, signal not sent", ref);
+        }
     }
 
     void reauthenticate(ChatConnection connection, String token, String ref) {
@@ -446,7 +462,7 @@ public final class HubCore implements Hub {
             kickHere(k.user(), k.room(), k.reason());
         } else if (event instanceof BrokerEvent.Ban b) {
             if (b.until() > clock.epochMillis()) {
-                bans.put(b.user(), b.until());
+                bans.put(b.user(), b);
                 kickHere(b.user(), null, b.reason());
             } else {
                 bans.remove(b.user());
@@ -466,6 +482,38 @@ public final class HubCore implements Hub {
         if (closed > 0) {
             listener.kicked(room, user, reason);
         }
+    }
+
+    // ---- what a store answers --------------------------------------------------------------
+
+    /**
+     * A store call as a stage that always completes: one that throws where it is called fails
+     * the stage instead, and one that does not complete within {@code storeTimeout} fails with
+     * a TimeoutException, so that the room's order never waits on it for ever.
+     */
+    <T> CompletionStage<T> stored(Supplier<CompletionStage<T>> call) {
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(call.get(), "the store returned no stage");
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (Stages.doneOrNull(stage) != null) {
+            return stage;
+        }
+        CompletableFuture<T> bounded = new CompletableFuture<>();
+        Clock.Cancellable timer = clock.schedule(() -> bounded.completeExceptionally(new java.util.concurrent
+                .TimeoutException("no answer from the store within " + settings.storeTimeout().toMillis() + " ms")),
+                settings.storeTimeout().toNanos());
+        stage.whenComplete((value, failure) -> {
+            timer.cancel();
+            if (failure != null) {
+                bounded.completeExceptionally(failure);
+            } else {
+                bounded.complete(value);
+            }
+        });
+        return bounded;
     }
 
     // ---- moderation ------------------------------------------------------------------------
@@ -610,16 +658,14 @@ public final class HubCore implements Hub {
         return reason == null || reason.isBlank() ? "kicked" : TextFormat.flatten(reason);
     }
 
-    private boolean isBanned(String user) {
-        Long until = bans.get(user);
-        if (until == null) {
-            return false;
+    /** The user's ban while it lasts, or null. */
+    private BrokerEvent.Ban banOf(String user) {
+        BrokerEvent.Ban ban = bans.get(user);
+        if (ban == null || ban.until() > clock.epochMillis()) {
+            return ban;
         }
-        if (until > clock.epochMillis()) {
-            return true;
-        }
-        bans.remove(user, until);
-        return false;
+        bans.remove(user, ban);
+        return null;
     }
 
     private void deliverPrivate(BrokerEvent.Private p) {

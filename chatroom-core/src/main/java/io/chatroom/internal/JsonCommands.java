@@ -17,15 +17,12 @@ final class JsonCommands {
             JsonRequest request = JsonRequest.parse(frame);
             String type = request.type();
             String ref = request.ref();
-            if (type.equals("ping")) {
-                connection.pong();
-                return;
-            }
             if (!connection.takeToken(now)) {
                 connection.error(ErrorCode.RATE_LIMITED, "Rate limit exceeded", ref);
                 return;
             }
             switch (type) {
+                case "ping" -> connection.pong();
                 case "message" -> {
                     String text = request.requiredString("text");
                     if (text.isBlank()) {

@@ -213,14 +213,26 @@ final class Outbound {
         drain();
     }
 
-    /** Called once by the room: puts the greeting ahead of anything queued and starts writing. */
+    /**
+     * Called once by the room: puts the greeting ahead of anything queued and starts writing.
+     * The greeting counts against the byte limit for at most half of it: the room already
+     * keeps its history within that share, and a very big room's member list, which the
+     * JSON {@code welcome} must carry whole, must not make the newcomer a slow consumer.
+     */
     void greet(List<Frame> greeting) {
         counters.messagesOut.add(greeting.size());
-        for (int i = greeting.size() - 1; i >= 0; i--) {
+        long share = maxBytes / 2;
+        Object[] items = new Object[greeting.size()];
+        for (int i = 0; i < greeting.size(); i++) {
             Frame frame = greeting.get(i);
+            int counted = (int) Math.min(frame.byteLength(), share);
+            share -= counted;
+            items[i] = counted == frame.byteLength() ? frame : new Counted(frame, counted);
             FRAMES.incrementAndGet(this);
-            BYTES.addAndGet(this, frame.byteLength());
-            queue.offerFirst(frame);
+            BYTES.addAndGet(this, counted);
+        }
+        for (int i = items.length - 1; i >= 0; i--) {
+            queue.offerFirst(items[i]);
         }
         counters.queueDepth(queuedFrames);
         greeted = true;
@@ -276,6 +288,9 @@ final class Outbound {
             if (item instanceof Frame frame) {
                 startWrite(frame, frame.byteLength());
                 return;
+            } else if (item instanceof Counted counted) {
+                startWrite(counted.frame, counted.bytes);
+                return;
             } else if (item instanceof EphemeralSlot slot) {
                 Frame frame = take(slot);
                 if (frame != null) {
@@ -319,6 +334,10 @@ final class Outbound {
         inFlightIsMessage = true;
         writeStarted = clock.nanoTime();
         sink.send(frame, onWritten);
+    }
+
+    /** A greeting frame counted for less than its size (see {@link #greet}). */
+    private record Counted(Frame frame, int bytes) {
     }
 
     /** The queue place of an ephemeral key, counted with its first frame's size; compared by identity. */

@@ -48,6 +48,8 @@ final class RoomActor implements Room {
     private final Map<String, Clock.Cancellable> typing = new HashMap<>();
     /** Effects called but not yet applied, in call order (see {@link #inOrder}). */
     private final ArrayDeque<Ready<?>> pending = new ArrayDeque<>();
+    /** Bindings given back while effects were pending, passed on to the hub once none is (see {@link #release}). */
+    private int releasesHeld;
     /** Senders waiting for their own copy of a message they gave a {@code ref}, by message id. */
     private final Map<String, PendingRef> refs = new HashMap<>();
 
@@ -130,13 +132,13 @@ final class RoomActor implements Room {
     /** The history a connection is greeted with: what it missed since {@code since}, else the latest. */
     private CompletionStage<History> readGreeting(ChatConnection connection) {
         MessageStore store = hub.store();
-        CompletionStage<History> latest = store.latest(name, hub.settings().historySize())
+        CompletionStage<History> latest = hub.stored(() -> store.latest(name, hub.settings().historySize()))
                 .thenApply(messages -> new History(messages, false));
         if (connection.since() == null) {
             return latest;
         }
         // Both asked now, in the room's order: a query must not come after appends called later.
-        return store.since(name, connection.since(), hub.settings().recoveryLimit())
+        return hub.stored(() -> store.since(name, connection.since(), hub.settings().recoveryLimit()))
                 .thenCombine(latest, (recovery, fallback) -> recovery.complete()
                         ? new History(recovery.messages(), true) : fallback);
     }
@@ -250,7 +252,20 @@ final class RoomActor implements Room {
                 broadcastPresence(user);
             }
         }
-        hub.unbind(this);
+        release();
+    }
+
+    /**
+     * Gives back one binding to the hub, which releases the room once none is left; held
+     * while effects are pending, so that a room is never released (and made again by the
+     * next join) while one of its messages is still on its way.
+     */
+    private void release() {
+        if (pending.isEmpty()) {
+            hub.unbind(this);
+        } else {
+            releasesHeld++;
+        }
     }
 
     // ---- messages --------------------------------------------------------------------------
@@ -271,6 +286,7 @@ final class RoomActor implements Room {
             store(from, text, ref);
             return;
         }
+        // HubCore.filter never fails its stage: a failure is already a rejection.
         inOrder(verdict, (answer, never) -> {
             String accepted = hub.apply(answer, from, name, text, ref);
             if (accepted != null) {
@@ -280,7 +296,8 @@ final class RoomActor implements Room {
     }
 
     private void store(ChatConnection from, String text, String ref) {
-        CompletionStage<StoredMessage> stored = hub.store().append(name, from.user(), text, clock.epochMillis());
+        CompletionStage<StoredMessage> stored = hub.stored(() -> hub.store().append(name, from.user(), text,
+                clock.epochMillis()));
         inOrder(stored, (message, failure) -> {
             if (failure != null) {
                 LOG.warn("Message of {} in {} not stored", from.user(), name, failure);
@@ -291,7 +308,13 @@ final class RoomActor implements Room {
                 refs.put(message.id(), new PendingRef(from, ref));
             }
             hub.listener().message(name, from.user(), text.length());
-            hub.broker().publish(new BrokerEvent.RoomMessage(message));
+            try {
+                hub.broker().publish(new BrokerEvent.RoomMessage(message));
+            } catch (RuntimeException e) {
+                LOG.warn("Message {} of {} in {} stored but not published", message.id(), from.user(), name, e);
+                refs.remove(message.id());
+                from.error(ErrorCode.UNAVAILABLE, UNAVAILABLE, ref);
+            }
         });
     }
 
@@ -301,7 +324,8 @@ final class RoomActor implements Room {
      * any message. The room was bound for it by the hub, and is unbound once it is done.
      */
     void publish(String from, String text, CompletableFuture<StoredMessage> result) {
-        CompletionStage<StoredMessage> stored = hub.store().append(name, from, text, clock.epochMillis());
+        CompletionStage<StoredMessage> stored = hub.stored(() -> hub.store().append(name, from, text,
+                clock.epochMillis()));
         inOrder(stored, (message, failure) -> {
             try {
                 if (failure != null) {
@@ -312,7 +336,7 @@ final class RoomActor implements Room {
                     result.complete(message);
                 }
             } finally {
-                hub.unbind(this);
+                release();
             }
         });
     }
@@ -345,7 +369,8 @@ final class RoomActor implements Room {
             asker.error(ErrorCode.BAD_REQUEST, "field 'before' is not a message id", ref);
             return;
         }
-        hub.store().before(name, before, limit).whenComplete((page, failure) -> {
+        // Completes on the store's thread: only the asker's queue (thread-safe) and settings are touched.
+        hub.stored(() -> hub.store().before(name, before, limit)).whenComplete((page, failure) -> {
             if (failure != null) {
                 LOG.warn("History page of {} could not be read", name, failure);
                 asker.error(ErrorCode.UNAVAILABLE, "Service unavailable, history not read", ref);
@@ -470,7 +495,7 @@ final class RoomActor implements Room {
         if (done != null) {
             Ready<T> ready = new Ready<>(effect);
             ready.settle(done);
-            ready.apply();
+            applySafely(ready);
             return;
         }
         Ready<T> ready = new Ready<>(effect);
@@ -483,7 +508,20 @@ final class RoomActor implements Room {
 
     private void applyReady() {
         while (!pending.isEmpty() && pending.peek().settled) {
-            pending.poll().apply();
+            applySafely(pending.poll());
+        }
+        while (pending.isEmpty() && releasesHeld > 0) {
+            releasesHeld--;
+            hub.unbind(this);
+        }
+    }
+
+    /** One effect that throws must not hold back those behind it. */
+    private static void applySafely(Ready<?> ready) {
+        try {
+            ready.apply();
+        } catch (RuntimeException e) {
+            LOG.error("An effect of the room failed; the room goes on", e);
         }
     }
 

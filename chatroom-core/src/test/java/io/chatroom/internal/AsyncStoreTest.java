@@ -13,6 +13,7 @@ import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.StoredMessage;
 import io.chatroom.testing.RecordingSink;
 import io.chatroom.testing.VirtualClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +30,8 @@ class AsyncStoreTest {
 
     private final VirtualClock clock = new VirtualClock();
     private final HeldStore store = new HeldStore(new InMemoryMessageStore(100, clock.epochMillis()));
-    private final Hub hub = Hub.create(ChatSettings.builder().clock(clock).executor(Runnable::run)
-            .messageStore(store).rateBurst(100).build());
+    private Hub hub = Hub.create(ChatSettings.builder().clock(clock).executor(Runnable::run)
+            .messageStore(store).rateBurst(100).storeTimeout(Duration.ofMinutes(5)).build());
 
     @Test
     void messagesGoOutOnlyOnceStoredAndInTheOrderSentHoweverTheStoreCompletes() {
@@ -92,6 +93,22 @@ class AsyncStoreTest {
 
         store.releaseAll();
         assertTrue(bob.last().contains("\"text\":\"slow\""), bob.last());
+    }
+
+    @Test
+    void aStoreThatNeverAnswersIsTimedOutSoTheRoomGoesOn() {
+        hub = Hub.create(hub.settings().toBuilder().storeTimeout(Duration.ofSeconds(5)).build());
+        Client alice = connect("general", "Alice", false);
+        Client bob = connect("general", "Bob", false);
+        store.releaseAll();
+
+        alice.send("lost in the store");   // never released
+        clock.advance(Duration.ofSeconds(5));
+
+        assertEquals("Error: Service unavailable, message not sent", alice.last());
+        bob.send("still here");
+        store.releaseAll();
+        assertEquals("Bob: still here", alice.last());
     }
 
     @Test
