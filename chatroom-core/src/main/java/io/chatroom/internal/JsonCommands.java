@@ -17,12 +17,17 @@ final class JsonCommands {
             JsonRequest request = JsonRequest.parse(frame);
             String type = request.type();
             String ref = request.ref();
+            if (type.equals("ping")) {
+                // The browser's only liveness probe: never rate-limited, so a client chatting at
+                // its limit still hears back; each pong is a queued frame like any other.
+                connection.pong();
+                return;
+            }
             if (!connection.takeToken(now)) {
                 connection.error(ErrorCode.RATE_LIMITED, "Rate limit exceeded", ref);
                 return;
             }
             switch (type) {
-                case "ping" -> connection.pong();
                 case "message" -> {
                     String text = request.requiredString("text");
                     if (text.isBlank()) {
