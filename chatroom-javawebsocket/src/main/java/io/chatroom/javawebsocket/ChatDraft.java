@@ -1,10 +1,11 @@
 package io.chatroom.javawebsocket;
 
 import io.chatroom.Admission;
+import io.chatroom.UpgradeRules;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.HandshakeState;
@@ -38,10 +39,11 @@ import org.java_websocket.protocols.Protocol;
  *   <li><b>Every request reaches the server, and every refused socket is closed.</b>
  *       {@link Draft_6455#acceptHandshakeAsServer} turns away requests without
  *       {@code Sec-WebSocket-Version: 13}, {@link Draft_6455#postProcessHandshakeResponseAsServer}
- *       those without a key, and the parser those it cannot read, all with that 404 page,
- *       after which the library leaves the socket open. Here every request is matched, an
- *       unreadable one as a {@link Malformed} stand-in, and {@link #notAnUpgrade} tells the
- *       server why it cannot be upgraded, so that it answers in its own words.</li>
+ *       those without a key (and upgrades those with any other key), and the parser those it
+ *       cannot read or whose method is not GET, all with that 404 page, after which the library
+ *       leaves the socket open. Here every request is matched, an unreadable one as a
+ *       {@link Malformed} stand-in, and {@link #notAnUpgrade} tells the server why it cannot be
+ *       upgraded ({@link UpgradeRules}), so that it answers in its own words.</li>
  *   <li><b>A bounded request head.</b> The library buffers an incomplete request head without
  *       limit; beyond {@link #MAX_REQUEST_HEAD_BYTES} the request is refused with 431.</li>
  *   <li><b>A close frame whose reason is not UTF-8 closes with 1007.</b> The library fails on
@@ -86,12 +88,19 @@ final class ChatDraft extends Draft_6455 {
      * refuses like any other (400, 431). Left to the library, both would get its 404 page and
      * then keep the socket open: {@code SocketChannelIOHelper.batch} closes a server socket
      * after the last queued byte only once a draft has matched, and on an unparseable request
-     * none has, so the incomplete head would even keep growing.
+     * none has, so the incomplete head would even keep growing. The library's parser also
+     * refuses every method but GET; a request with another method is parsed as if it were a
+     * GET and keeps its method ({@link OtherMethod}), so that the server can answer an upgrade
+     * with the wrong method with 405.
      */
     @Override
     public Handshakedata translateHandshake(ByteBuffer buf) throws InvalidHandshakeException {
         int received = buf.remaining();
         try {
+            String method = methodOf(buf);
+            if (method != null && !method.equals("GET")) {
+                return translateOtherMethod(buf, method);
+            }
             return super.translateHandshake(buf);
         } catch (IncompleteHandshakeException e) {
             if (received <= MAX_REQUEST_HEAD_BYTES) {
@@ -104,6 +113,34 @@ final class ChatDraft extends Draft_6455 {
             buf.position(buf.limit());
             return new Malformed(400, "malformed HTTP request: " + e.getMessage());
         }
+    }
+
+    /** Parses a request whose method is not GET, as the library parses a GET, and keeps its method. */
+    private Handshakedata translateOtherMethod(ByteBuffer buf, String method) throws InvalidHandshakeException {
+        int start = buf.position();
+        ByteBuffer asGet = ByteBuffer.allocate(buf.remaining() - method.length() + 3);
+        asGet.put("GET".getBytes(StandardCharsets.US_ASCII))
+                .put(buf.duplicate().position(start + method.length()))
+                .flip();
+        Handshakedata parsed = super.translateHandshake(asGet);
+        buf.position(start + method.length() - 3 + asGet.position());
+        return new OtherMethod(method, (ClientHandshake) parsed);
+    }
+
+    /** The method of the request line at the buffer's position: its letters before the first space, or null. */
+    private static String methodOf(ByteBuffer buf) {
+        StringBuilder method = new StringBuilder();
+        for (int i = buf.position(); i < buf.limit() && method.length() <= 16; i++) {
+            byte b = buf.get(i);
+            if (b == ' ') {
+                return method.length() == 0 ? null : method.toString();
+            }
+            if (b < 'A' || b > 'Z') {
+                return null;
+            }
+            method.append((char) b);
+        }
+        return null;
     }
 
     /**
@@ -148,19 +185,27 @@ final class ChatDraft extends Draft_6455 {
         malformed = request instanceof Malformed;
         if (request instanceof Malformed m) {
             refusal = new Refusal(m.status, m.reason);
-        } else if (!request.getFieldValue("Upgrade").equalsIgnoreCase("websocket")
-                || !request.getFieldValue("Connection").toLowerCase(Locale.ROOT).contains("upgrade")) {
+        } else if (!request.getFieldValue("Upgrade").equalsIgnoreCase("websocket")) {
             refusal = new Refusal(404, "not a WebSocket upgrade request");
-        } else if (!request.getFieldValue("Sec-WebSocket-Version").trim().equals("13")) {
-            refusal = new Refusal(426, "unsupported WebSocket version; this server speaks version 13");
-        } else if (request.getFieldValue("Sec-WebSocket-Key").isBlank()) {
-            refusal = new Refusal(400, "missing Sec-WebSocket-Key");
-        } else if (state != HandshakeState.MATCHED) {
-            refusal = new Refusal(400, "unsupported WebSocket handshake");
         } else {
-            refusal = null;
+            String target = request.getResourceDescriptor();
+            int q = target.indexOf('?');
+            refusal = UpgradeRules.refusal(
+                            request instanceof OtherMethod other ? other.method : "GET",
+                            q < 0 ? null : target.substring(q + 1),
+                            field(request, "Connection"),
+                            field(request, "Sec-WebSocket-Version"),
+                            field(request, "Sec-WebSocket-Key"))
+                    .map(refused -> new Refusal(refused.status(), refused.reason()))
+                    .orElse(state == HandshakeState.MATCHED ? null
+                            : new Refusal(400, "unsupported WebSocket handshake"));
         }
         return HandshakeState.MATCHED;
+    }
+
+    /** A header's value, {@code null} when absent. (The library joins repeated headers with "; ".) */
+    private static String field(ClientHandshake request, String name) {
+        return request.hasFieldValue(name) ? request.getFieldValue(name) : null;
     }
 
     /** Whether the request could not even be parsed: nothing in it (not even its path) is to be trusted. */
@@ -213,6 +258,21 @@ final class ChatDraft extends Draft_6455 {
         }
     }
 
+    /** A request whose method is not GET: the library's parse of it, and the method it had. */
+    static final class OtherMethod extends HandshakeImpl1Client {
+        private final String method;
+
+        OtherMethod(String method, ClientHandshake parsed) {
+            this.method = method;
+            setResourceDescriptor(parsed.getResourceDescriptor());
+            for (Iterator<String> names = parsed.iterateHttpFields(); names.hasNext(); ) {
+                String name = names.next();
+                put(name, parsed.getFieldValue(name));
+            }
+            setContent(parsed.getContent());
+        }
+    }
+
     /** The response to an admitted upgrade: a 101 with the subprotocol the core chose. */
     static final class Acceptance extends HandshakeImpl1Server {
         private final Admission.Accepted admission;
@@ -258,13 +318,20 @@ final class ChatDraft extends Draft_6455 {
                     + "Content-Type: text/plain;charset=utf-8\r\n"
                     + "Content-Length: " + body.length + "\r\n"
                     + "Cache-Control: no-store\r\n"
-                    + (status == 426 ? "Sec-WebSocket-Version: 13\r\n" : "")
+                    + extraHeaders()
                     + "Connection: close\r\n"
                     + "\r\n";
             byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
             ByteBuffer bytes = ByteBuffer.allocate(headBytes.length + body.length);
             bytes.put(headBytes).put(body).flip();
             return bytes;
+        }
+
+        private String extraHeaders() {
+            StringBuilder headers = new StringBuilder();
+            UpgradeRules.headers(new Admission.Refused(status, line))
+                    .forEach((name, value) -> headers.append(name).append(": ").append(value).append("\r\n"));
+            return headers.toString();
         }
 
         private static String oneLine(String reason) {
@@ -281,6 +348,8 @@ final class ChatDraft extends Draft_6455 {
                 case 401 -> "Unauthorized";
                 case 403 -> "Forbidden";
                 case 404 -> "Not Found";
+                case 405 -> "Method Not Allowed";
+                case 414 -> "URI Too Long";
                 case 426 -> "Upgrade Required";
                 case 429 -> "Too Many Requests";
                 case 431 -> "Request Header Fields Too Large";

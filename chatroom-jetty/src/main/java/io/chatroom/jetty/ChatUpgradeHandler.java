@@ -5,8 +5,11 @@ import io.chatroom.ChatSettings;
 import io.chatroom.ClientConnection;
 import io.chatroom.HandshakeRequest;
 import io.chatroom.Hub;
+import io.chatroom.UpgradeRules;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
@@ -36,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * of {@link Admission.Accepted#connect} and {@link Admission.Accepted#abandon} is called
  * for every admission: the endpoint connects when Jetty opens the session, and the request
  * callback gives the reservation back when the upgrade response fails or is not a 101.
+ *
+ * <p>Before the core sees a request, {@link UpgradeRules} checks what Jetty lets through
+ * (its own checks fall back to the next handler, or to Jetty's 404, for an unsupported
+ * version): the method, the {@code Connection} header, the version, the key and the query.
  */
 final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
 
@@ -62,6 +69,18 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
     protected boolean handle(ServerWebSocketContainer container, Request request, Response response, Callback callback) {
         if (!path.equals(Request.getPathInContext(request))) {
             return false;
+        }
+        if (request.getHeaders().contains(HttpHeader.UPGRADE, "websocket")) {
+            Optional<Admission.Refused> malformed = UpgradeRules.refusal(
+                    request.getMethod(),
+                    request.getHttpURI().getQuery(),
+                    joined(request.getHeaders().getValuesList(HttpHeader.CONNECTION)),
+                    request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_VERSION),
+                    request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_KEY));
+            if (malformed.isPresent()) {
+                refuse(response, malformed.get(), callback);
+                return true;
+            }
         }
         AtomicReference<Endpoint> created = new AtomicReference<>();
         Callback tracked = new Callback.Nested(callback) {
@@ -125,8 +144,13 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         return host != null ? host : request.getHttpURI().getAuthority();
     }
 
+    private static String joined(List<String> values) {
+        return values.isEmpty() ? null : String.join(",", values);
+    }
+
     private static void refuse(Response response, Admission.Refused refused, Callback callback) {
         response.setStatus(refused.status());
+        UpgradeRules.headers(refused).forEach(response.getHeaders()::put);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         Content.Sink.write(response, true, refused.reason() + "\n", callback);

@@ -99,6 +99,8 @@ public final class JettyChat {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("chatroom-jetty");
         Server server = new Server(threads);
+        // Refusals Jetty makes itself (a malformed request, 414, 431) are one line of text too.
+        server.setErrorHandler(new PlainErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
