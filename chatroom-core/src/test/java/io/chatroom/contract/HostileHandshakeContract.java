@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * theirs arrives.
  *
  * <p>The rules pinned here, in the order a server applies them to a request for its path:
- * a request that asks for {@code Upgrade: websocket} with a method
+ * a request head (request line and headers) over 8 KiB is refused, 414 when the request line
+ * alone is over it, else 431; a request that asks for {@code Upgrade: websocket} with a method
  * other than GET gets 405 with {@code Allow: GET}; one without {@code Connection: Upgrade}
  * gets 400; a {@code Sec-WebSocket-Version} other than 13 (or none) gets 426 with
  * {@code Sec-WebSocket-Version: 13}; a {@code Sec-WebSocket-Key} that is not the base64 form
@@ -133,6 +134,50 @@ public abstract class HostileHandshakeContract extends ContractSupport {
 
         RawClient bob = track(RawClient.open(uri(ROOM, "Bob"),
                 RawClient.Options.defaults().header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")));
+
+        bob.skipUntilText("Bob joined the room", ChatClient.DEADLINE);
+        neighbours.talk();
+    }
+
+    // ---- size of the request head ----
+
+    @Test
+    void requestLineOverEightKibIsRefusedWith414() {
+        startWithNeighbours();
+
+        refusal("room=lobby&user=Mallory&pad=" + "x".repeat(20_000)).assertRefusedWith(414);
+        refusal("room=lobby&user=Mallory&pad=" + "x".repeat(8_200)).assertRefusedWith(414);
+
+        neighbours.talk();
+        neighbours.assertNothingElseArrived();
+        assertEquals(2, hub().connectionCount(), "open connections");
+    }
+
+    @Test
+    void headerBlockOverEightKibIsRefusedWith431() {
+        startWithNeighbours();
+
+        refusal("room=lobby&user=Mallory", RawClient.Options.defaults().header("X-Pad", "x".repeat(20_000)))
+                .assertRefusedWith(431);
+        RawClient.Options many = RawClient.Options.defaults();
+        for (int i = 0; i < 300; i++) {
+            many.header("X-Pad-" + i, "x".repeat(50));
+        }
+        refusal("room=lobby&user=Mallory", many).assertRefusedWith(431);
+
+        neighbours.talk();
+        neighbours.assertNothingElseArrived();
+        assertEquals(2, hub().connectionCount(), "open connections");
+    }
+
+    @Test
+    void requestHeadOfSixKibIsUpgraded() {
+        startWithNeighbours();
+        String target = uriWithQuery(null).getRawPath() + "?room=lobby&user=Bob&pad=" + "x".repeat(3_000);
+
+        RawClient bob = track(RawClient.open(uriWithQuery(null), RawClient.Options.defaults()
+                .requestTarget(target)
+                .header("X-Pad", "y".repeat(3_000))));
 
         bob.skipUntilText("Bob joined the room", ChatClient.DEADLINE);
         neighbours.talk();

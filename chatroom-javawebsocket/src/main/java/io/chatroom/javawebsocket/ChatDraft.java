@@ -45,7 +45,8 @@ import org.java_websocket.protocols.Protocol;
  *       {@link Malformed} stand-in, and {@link #notAnUpgrade} tells the server why it cannot be
  *       upgraded ({@link UpgradeRules}), so that it answers in its own words.</li>
  *   <li><b>A bounded request head.</b> The library buffers an incomplete request head without
- *       limit; beyond {@link #MAX_REQUEST_HEAD_BYTES} the request is refused with 431.</li>
+ *       limit, and reads a complete one of any size; beyond
+ *       {@link UpgradeRules#MAX_REQUEST_HEAD_BYTES} the request is refused with 414 or 431.</li>
  *   <li><b>A close frame whose reason is not UTF-8 closes with 1007.</b> The library fails on
  *       it with an exception that its decoder thread only logs, and reads on as if the frame
  *       had not come: see {@link #translateFrame}.</li>
@@ -63,8 +64,8 @@ import org.java_websocket.protocols.Protocol;
  */
 final class ChatDraft extends Draft_6455 {
 
-    /** The largest request head (request line and headers) the server buffers: 16 KiB. */
-    static final int MAX_REQUEST_HEAD_BYTES = 16 * 1024;
+    private static final byte[] LINE_END = {'\r', '\n'};
+    private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private final int maxMessageBytes;
     /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
@@ -83,31 +84,37 @@ final class ChatDraft extends Draft_6455 {
     }
 
     /**
-     * Parses the request head. A head the library cannot parse, or one still incomplete past
-     * {@link #MAX_REQUEST_HEAD_BYTES}, becomes a {@link Malformed} request that the server
-     * refuses like any other (400, 431). Left to the library, both would get its 404 page and
-     * then keep the socket open: {@code SocketChannelIOHelper.batch} closes a server socket
-     * after the last queued byte only once a draft has matched, and on an unparseable request
-     * none has, so the incomplete head would even keep growing. The library's parser also
-     * refuses every method but GET; a request with another method is parsed as if it were a
-     * GET and keeps its method ({@link OtherMethod}), so that the server can answer an upgrade
-     * with the wrong method with 405.
+     * Parses the request head. A head the library cannot parse, or one over
+     * {@link UpgradeRules#MAX_REQUEST_HEAD_BYTES} (complete or not), becomes a {@link Malformed}
+     * request that the server refuses like any other (400, or 414 and 431). Left to the
+     * library, an unparseable head would get its 404 page and then keep the socket open:
+     * {@code SocketChannelIOHelper.batch} closes a server socket after the last queued byte
+     * only once a draft has matched, and on an unparseable request none has, so an incomplete
+     * head would even keep growing. The library's parser also refuses every method but GET;
+     * a request with another method is parsed as if it were a GET and keeps its method
+     * ({@link OtherMethod}), so that the server can answer an upgrade with the wrong method
+     * with 405.
      */
     @Override
     public Handshakedata translateHandshake(ByteBuffer buf) throws InvalidHandshakeException {
         int received = buf.remaining();
+        int lineEnd = indexOf(buf, LINE_END);
+        int headEnd = indexOf(buf, HEAD_END);
+        if (headEnd < 0 ? received > UpgradeRules.MAX_REQUEST_HEAD_BYTES
+                : headEnd + HEAD_END.length > UpgradeRules.MAX_REQUEST_HEAD_BYTES) {
+            buf.position(buf.limit());
+            boolean inRequestLine = lineEnd < 0 || lineEnd > UpgradeRules.MAX_REQUEST_HEAD_BYTES;
+            Admission.Refused tooLarge = UpgradeRules.headTooLarge(inRequestLine);
+            return new Malformed(tooLarge.status(), tooLarge.reason());
+        }
         try {
-            String method = methodOf(buf);
+            String method = lineEnd < 0 ? null : methodOf(buf);
             if (method != null && !method.equals("GET")) {
                 return translateOtherMethod(buf, method);
             }
             return super.translateHandshake(buf);
         } catch (IncompleteHandshakeException e) {
-            if (received <= MAX_REQUEST_HEAD_BYTES) {
-                throw e;
-            }
-            buf.position(buf.limit());
-            return new Malformed(431, "request head over " + MAX_REQUEST_HEAD_BYTES + " bytes");
+            throw e;
         } catch (InvalidHandshakeException e) {
             // Nothing after a malformed head is read as frames.
             buf.position(buf.limit());
@@ -141,6 +148,21 @@ final class ChatDraft extends Draft_6455 {
             method.append((char) b);
         }
         return null;
+    }
+
+    /** The offset of {@code pattern} from the buffer's position, or -1; does not move the position. */
+    private static int indexOf(ByteBuffer buf, byte[] pattern) {
+        int from = buf.position();
+        for (int i = from; i <= buf.limit() - pattern.length; i++) {
+            int j = 0;
+            while (j < pattern.length && buf.get(i + j) == pattern[j]) {
+                j++;
+            }
+            if (j == pattern.length) {
+                return i - from;
+            }
+        }
+        return -1;
     }
 
     /**

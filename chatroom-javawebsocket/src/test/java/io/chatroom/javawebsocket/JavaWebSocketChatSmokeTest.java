@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chatroom.ChatSettings;
 import io.chatroom.Frame;
 import io.chatroom.Hub;
-import io.chatroom.contract.ChatClient;
+import io.chatroom.UpgradeRules;
 import io.chatroom.WireFormat;
+import io.chatroom.contract.ChatClient;
 import io.chatroom.spi.Authenticator;
 import io.chatroom.spi.OriginPolicy;
 import java.io.ByteArrayOutputStream;
@@ -162,7 +163,7 @@ class JavaWebSocketChatSmokeTest {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
 
         RawResponse refusal = RawResponse.send(server.endpoint(), "GET /ws?room=lobby&user=Alice HTTP/1.1\r\nX-Filler: "
-                + "x".repeat(ChatDraft.MAX_REQUEST_HEAD_BYTES));
+                + "x".repeat(UpgradeRules.MAX_REQUEST_HEAD_BYTES));
 
         assertRefusal(refusal, 431);
     }

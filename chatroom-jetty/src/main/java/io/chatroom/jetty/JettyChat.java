@@ -1,6 +1,7 @@
 package io.chatroom.jetty;
 
 import io.chatroom.Hub;
+import io.chatroom.UpgradeRules;
 import java.io.IOException;
 import java.util.Objects;
 import org.eclipse.jetty.server.Handler;
@@ -103,6 +104,8 @@ public final class JettyChat {
         server.setErrorHandler(new PlainErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // Jetty's default, named: a request line and headers over 8 KiB get 414 or 431.
+        http.setRequestHeaderSize(UpgradeRules.MAX_REQUEST_HEAD_BYTES);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);

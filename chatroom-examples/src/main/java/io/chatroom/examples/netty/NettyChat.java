@@ -2,6 +2,7 @@ package io.chatroom.examples.netty;
 
 import io.chatroom.GracefulStop;
 import io.chatroom.Hub;
+import io.chatroom.UpgradeRules;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Each connection's pipeline starts as a {@code ReadTimeoutHandler} (the hub's pong wait,
- * for a client that never sends its upgrade request), {@code HttpServerCodec}, a small
+ * for a client that never sends its upgrade request), a {@code RequestHeadGuard} (a request
+ * head of at most 8 KiB), {@code HttpServerCodec}, a small
  * {@code HttpObjectAggregator} and the {@code UpgradeHandler}, which asks {@link Hub#admit}
  * and either refuses with a plain HTTP response or upgrades. From then on Netty's WebSocket
  * decoder, UTF-8 validator and frame aggregator feed the {@code ChatFrameHandler}, which hands
@@ -109,7 +111,10 @@ public final class NettyChat implements AutoCloseable {
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(
                                 new ReadTimeoutHandler(handshakeTimeout, TimeUnit.MILLISECONDS),
-                                new HttpServerCodec(),
+                                new RequestHeadGuard(),
+                                // The guard bounds the whole head first; these only must not be smaller.
+                                new HttpServerCodec(UpgradeRules.MAX_REQUEST_HEAD_BYTES,
+                                        UpgradeRules.MAX_REQUEST_HEAD_BYTES, MAX_REQUEST_BODY_BYTES),
                                 new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES),
                                 new UpgradeHandler(hub, path));
                     }
