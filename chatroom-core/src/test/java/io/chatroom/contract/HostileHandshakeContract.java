@@ -1,11 +1,15 @@
 package io.chatroom.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -22,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Upgrade requests that no well-behaved client sends, and the one answer every transport
  * gives each (RFC 6455 section 4.2, PROTOCOL.md section 1): a plain HTTP refusal with a
- * one-line body before any upgrade. Meanwhile two members of the room keep talking, and every message of
+ * one-line body before any upgrade, or, for a client that takes too long to ask, the end of
+ * the connection. Meanwhile two members of the room keep talking, and every message of
  * theirs arrives.
  *
  * <p>The rules pinned here, in the order a server applies them to a request for its path:
@@ -32,9 +37,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gets 400; a {@code Sec-WebSocket-Version} other than 13 (or none) gets 426 with
  * {@code Sec-WebSocket-Version: 13}; a {@code Sec-WebSocket-Key} that is not the base64 form
  * of 16 bytes (24 characters) gets 400; a request target with a fragment or with bytes outside
- * ASCII gets 400.
+ * ASCII gets 400. A connection that has not sent a whole request head within the hub's
+ * {@code handshakeTimeout} is closed without an answer.
  */
 public abstract class HostileHandshakeContract extends ContractSupport {
+
+    /** The handshake timeout of the slow-client tests: short, so that they run quickly. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofMillis(500);
+    /** How much later than the timeout a slow client must have been cut: generous, for slow machines. */
+    private static final Duration CUT_WITHIN = HANDSHAKE_TIMEOUT.plusSeconds(4);
+    /** The pace of a slow client: one byte this often. A whole request would take over 20 s. */
+    private static final Duration DRIP = Duration.ofMillis(100);
 
     private Neighbours neighbours;
     /** Numbers the users of the generated cases, so that each is a new user. */
@@ -323,7 +336,122 @@ public abstract class HostileHandshakeContract extends ContractSupport {
         return out.toString();
     }
 
+    // ---- slow clients: handshakeTimeout ----
+
+    @Test
+    void clientThatDripsItsRequestIsCutAfterTheHandshakeTimeout() {
+        startWithNeighbours(talkative().handshakeTimeout(HANDSHAKE_TIMEOUT).build());
+        SlowHandshake slow = track(SlowHandshake.connect(uriWithQuery(null),
+                SlowHandshake.upgradeRequest(uri(ROOM, "Mallory"))));
+
+        awaitCut(slow, true);
+
+        assertFalse(slow.requestComplete(), () -> "the test sent the whole request before the cut: " + slow);
+        assertEquals("", slow.received(), () -> "a cut handshake gets no answer: " + slow);
+        assertEquals(2, hub().connectionCount(), "open connections");
+        neighbours.assertNothingElseArrived();
+    }
+
+    @Test
+    void clientThatSendsNothingIsCutAfterTheHandshakeTimeout() {
+        startWithNeighbours(talkative().handshakeTimeout(HANDSHAKE_TIMEOUT).build());
+        SlowHandshake silent = track(SlowHandshake.connect(uriWithQuery(null), new byte[0]));
+
+        awaitCut(silent, false);
+
+        assertEquals("", silent.received(), () -> "a cut handshake gets no answer: " + silent);
+        assertEquals(2, hub().connectionCount(), "open connections");
+    }
+
+    @Test
+    void manySlowClientsAreAllCutWhileOthersStillConnect() {
+        startWithNeighbours(talkative().handshakeTimeout(HANDSHAKE_TIMEOUT).build());
+        List<SlowHandshake> slow = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            slow.add(track(SlowHandshake.connect(uriWithQuery(null),
+                    SlowHandshake.upgradeRequest(uri(ROOM, "Mallory" + i)))));
+        }
+
+        long deadline = System.nanoTime() + CUT_WITHIN.toNanos();
+        int joined = 0;
+        while (!dripEach(slow)) {
+            assertTrue(System.nanoTime() < deadline, () -> "still open " + CUT_WITHIN.toMillis() + " ms after "
+                    + "connecting: " + slow.stream().filter(s -> !s.watch(Duration.ZERO)).toList());
+            RawClient bob = track(RawClient.open(uri(ROOM, "Bob" + joined)));
+            bob.skipUntilText("Bob" + joined + " joined the room", ChatClient.DEADLINE);
+            bob.close();
+            joined++;
+            neighbours.talk();
+        }
+
+        for (SlowHandshake s : slow) {
+            assertFalse(s.requestComplete(), () -> "the test sent the whole request before the cut: " + s);
+            assertEquals("", s.received(), () -> "a cut handshake gets no answer: " + s);
+        }
+    }
+
+    @Test
+    void requestSentInPiecesWithinTheHandshakeTimeoutIsUpgraded() {
+        startWithNeighbours(talkative().handshakeTimeout(Duration.ofSeconds(5)).build());
+        byte[] request = SlowHandshake.upgradeRequest(uri(ROOM, "Bob"));
+        SlowHandshake bob = track(SlowHandshake.connect(uriWithQuery(null), request));
+
+        // 20 pieces, each followed by a moment's wait for an answer that must not come yet.
+        int piece = request.length / 20 + 1;
+        while (!bob.requestComplete()) {
+            for (int i = 0; i < piece && !bob.requestComplete(); i++) {
+                bob.drip(Duration.ZERO);
+            }
+            assertFalse(bob.watch(Duration.ofMillis(20)), () -> "the server ended a handshake in progress: " + bob);
+        }
+
+        bob.watch(Duration.ofMillis(500));
+        assertTrue(bob.received().startsWith("HTTP/1.1 101 "), () -> "expected the upgrade: " + bob);
+        neighbours.talk();
+    }
+
+    @Test
+    void handshakeTimeoutNeverCutsAnUpgradedConnection() {
+        startWithNeighbours(talkative().handshakeTimeout(HANDSHAKE_TIMEOUT).build());
+        RawClient bob = connectRaw(ROOM, "Bob");
+        bob.skipUntilText("Bob joined the room", ChatClient.DEADLINE);
+
+        long until = System.nanoTime() + HANDSHAKE_TIMEOUT.multipliedBy(3).toNanos();
+        while (System.nanoTime() < until) {
+            neighbours.talk();
+        }
+
+        bob.sendText("still connected");
+        bob.skipUntilText("Bob: still connected", ChatClient.DEADLINE);
+        assertEquals(3, hub().connectionCount(), "open connections");
+    }
+
     // ---- helpers ----
+
+    /** Drips (or, for a silent client, only watches) until the server cuts the connection; the neighbours talk meanwhile. */
+    private void awaitCut(SlowHandshake slow, boolean drip) {
+        long deadline = System.nanoTime() + CUT_WITHIN.toNanos();
+        int rounds = 0;
+        while (!(drip ? slow.drip(DRIP) : slow.watch(DRIP))) {
+            assertTrue(System.nanoTime() < deadline, () -> "still open " + CUT_WITHIN.toMillis() + " ms after "
+                    + "connecting, with a handshake timeout of " + HANDSHAKE_TIMEOUT.toMillis() + " ms: " + slow);
+            if (++rounds % 3 == 0) {
+                neighbours.talk();
+            }
+        }
+        neighbours.talk();
+        assertTrue(slow.endedAfter().compareTo(HANDSHAKE_TIMEOUT.minusMillis(100)) >= 0,
+                () -> "cut before the handshake timeout of " + HANDSHAKE_TIMEOUT.toMillis() + " ms: " + slow);
+    }
+
+    /** One byte more from each slow client, each followed by a short watch; true once the server cut them all. */
+    private static boolean dripEach(List<SlowHandshake> slow) {
+        boolean allCut = true;
+        for (SlowHandshake s : slow) {
+            allCut &= s.drip(Duration.ofMillis(5));
+        }
+        return allCut;
+    }
 
     /** Upgrades a raw client with this raw query, sent as is. */
     private RawClient openRaw(String rawQuery) {

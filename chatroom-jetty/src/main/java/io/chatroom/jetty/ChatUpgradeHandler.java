@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>Before the core sees a request, {@link UpgradeRules} checks what Jetty lets through
  * (its own checks fall back to the next handler, or to Jetty's 404, for an unsupported
  * version): the method, the {@code Connection} header, the version, the key and the query.
+ * While started, it also bounds how long a client of any of the server's connectors may take
+ * to send a request head ({@link HandshakeDeadline}).
  */
 final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
 
@@ -50,11 +53,30 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
 
     private final Hub hub;
     private final String path;
+    private final HandshakeDeadline deadline;
 
     ChatUpgradeHandler(ServerWebSocketContainer container, Hub hub, String path) {
         super(container);
         this.hub = Objects.requireNonNull(hub, "hub");
         this.path = requireValidPath(path);
+        this.deadline = new HandshakeDeadline(hub.settings().handshakeTimeout());
+    }
+
+    /** Arms the handshake deadline on the server's connectors, before they accept anything. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        for (Connector connector : getServer().getConnectors()) {
+            deadline.install(connector);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        for (Connector connector : getServer().getConnectors()) {
+            deadline.uninstall(connector);
+        }
+        super.doStop();
     }
 
     static String requireValidPath(String path) {

@@ -14,7 +14,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,9 +35,8 @@ import java.util.concurrent.TimeUnit;
  * chat.shutdown(Duration.ofSeconds(10)).join();   // drain, close with 1001, stop Netty
  * }</pre>
  *
- * <p>Each connection's pipeline starts as a {@code ReadTimeoutHandler} (the hub's pong wait,
- * for a client that never sends its upgrade request), a {@code RequestHeadGuard} (a request
- * head of at most 8 KiB), {@code HttpServerCodec}, a small
+ * <p>Each connection's pipeline starts as a {@code RequestHeadGuard} (a request head of at most
+ * 8 KiB, complete within the hub's handshake timeout), {@code HttpServerCodec}, a small
  * {@code HttpObjectAggregator} and the {@code UpgradeHandler}, which asks {@link Hub#admit}
  * and either refuses with a plain HTTP response or upgrades. From then on Netty's WebSocket
  * decoder, UTF-8 validator and frame aggregator feed the {@code ChatFrameHandler}, which hands
@@ -96,9 +94,9 @@ public final class NettyChat implements AutoCloseable {
         if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new IllegalArgumentException("path must start with / and have no query or fragment: " + path);
         }
-        // A connection that sends no upgrade request is closed after the hub's pong wait;
-        // once upgraded, the hub's heartbeat takes over.
-        long handshakeTimeout = hub.settings().pongWait().toMillis();
+        // A connection that has not sent a whole request head within the hub's handshake timeout
+        // is closed; once upgraded, the hub's heartbeat takes over.
+        Duration handshakeTimeout = hub.settings().handshakeTimeout();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(IO_THREADS, new DefaultThreadFactory("chatroom-netty"),
                 NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -110,8 +108,7 @@ public final class NettyChat implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(
-                                new ReadTimeoutHandler(handshakeTimeout, TimeUnit.MILLISECONDS),
-                                new RequestHeadGuard(),
+                                new RequestHeadGuard(handshakeTimeout),
                                 // The guard bounds the whole head first; these only must not be smaller.
                                 new HttpServerCodec(UpgradeRules.MAX_REQUEST_HEAD_BYTES,
                                         UpgradeRules.MAX_REQUEST_HEAD_BYTES, MAX_REQUEST_BODY_BYTES),

@@ -27,7 +27,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +139,6 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         NettySink sink = new NettySink(ctx.channel());
         ChatFrameHandler frames = new ChatFrameHandler(admission, sink, maxMessageBytes);
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.remove(ReadTimeoutHandler.class);           // the hub's heartbeat takes over
         pipeline.addBefore(ctx.name(), "utf8", new Utf8FrameValidator(false));   // refuses bad UTF-8 (1007)
         pipeline.addBefore(ctx.name(), "aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addBefore(ctx.name(), "refusals", new FrameRefusals(sink));    // closes for the refusals
@@ -190,7 +188,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** A read timeout before the upgrade, or a broken connection: nothing to tell the hub yet. */
+    /** A broken connection before the upgrade: nothing to tell the hub yet. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("closing {} before the upgrade: {}", ctx.channel().remoteAddress(), cause.toString());
