@@ -47,6 +47,10 @@ import org.java_websocket.protocols.Protocol;
  *   <li><b>A bounded request head.</b> The library buffers an incomplete request head without
  *       limit, and reads a complete one of any size; beyond
  *       {@link UpgradeRules#MAX_REQUEST_HEAD_BYTES} the request is refused with 414 or 431.</li>
+ *   <li><b>Client frames must be masked</b> (RFC 6455 section 5.1). The library unmasks a
+ *       masked frame and takes an unmasked one as it is; here an unmasked frame closes with
+ *       1002, as does a close frame of one byte, which the library took for the client's own
+ *       close: see {@link FrameHeaders}.</li>
  *   <li><b>A close frame whose reason is not UTF-8 closes with 1007.</b> The library fails on
  *       it with an exception that its decoder thread only logs, and reads on as if the frame
  *       had not come: see {@link #translateFrame}.</li>
@@ -68,6 +72,8 @@ final class ChatDraft extends Draft_6455 {
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private final int maxMessageBytes;
+    /** Follows the frame headers of this connection's byte stream; owned by its decoder thread. */
+    private final FrameHeaders headers = new FrameHeaders();
     /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
     private Refusal refusal;
     /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
@@ -182,11 +188,19 @@ final class ChatDraft extends Draft_6455 {
      * of this kind the 1.6 decoder has; any other runtime failure is closed with 1002 rather
      * than read past.) Frames decoded before it in the same read are dropped with it, as the
      * library does for any frame it refuses while decoding.
+     *
+     * <p>Before the library decodes a read, {@link FrameHeaders} passes over it and refuses an
+     * unmasked frame and a close frame of one byte with 1002, the same way.
      */
     @Override
     public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
         try {
+            // Before the library reads them: it would decode an unmasked frame as if it were masked.
+            headers.check(buffer);
             return super.translateFrame(buffer);
+        } catch (InvalidDataException e) {
+            buffer.position(buffer.limit());
+            throw e;
         } catch (RuntimeException e) {
             buffer.position(buffer.limit());
             InvalidDataException refused = e instanceof NullPointerException
