@@ -39,6 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 public abstract class HostileFrameContract extends ContractSupport {
 
+    /** How often the cases that a race once decided run: each must get its close frame every time. */
+    private static final int REPEATS = 50;
+
     private final Evictions evictions = new Evictions();
     private Neighbours neighbours;
     private ChatClient alice;
@@ -79,6 +82,31 @@ public abstract class HostileFrameContract extends ContractSupport {
                 : "reserved".getBytes(StandardCharsets.UTF_8);
 
         assertRefusedWith(1002, "Bob", RawClient.encodeRaw(firstByte, true, payload));
+    }
+
+    /**
+     * A text frame or a ping with RSV1, while the server is writing to the client: the close
+     * frame must reach the client every time, not the end of the connection.
+     */
+    @ParameterizedTest(name = "first byte {0}")
+    @ValueSource(ints = {0xC1, 0xC9})
+    void reservedBitGetsItsCloseFrameEveryTimeWhileTheRoomTalks(int firstByte) {
+        startWithNeighbours();
+
+        for (int i = 0; i < REPEATS; i++) {
+            String bob = "Bob" + i;
+            RawClient raw = joinRaw(bob);
+            // Keep frames on their way to Bob while his bad frame arrives.
+            for (int j = 0; j < 3; j++) {
+                alice.send("traffic " + j + " for " + bob);
+            }
+            assertClosedWith(1002, bob, raw, RawClient.encodeRaw(firstByte, true, "x".getBytes(StandardCharsets.UTF_8)));
+            for (int j = 0; j < 3; j++) {
+                neighbours.expect("Alice: traffic " + j + " for " + bob);
+            }
+            neighbours.talk();
+        }
+        assertEquals(REPEATS, evictions.count(1002), () -> "evictions with 1002: " + evictions);
     }
 
     @ParameterizedTest(name = "opcode {0}")
@@ -335,6 +363,10 @@ public abstract class HostileFrameContract extends ContractSupport {
                 throw new AssertionError(e);
             }
             assertEquals(code, evictedWith, () -> user + "'s eviction");
+        }
+
+        long count(int code) {
+            return byUser.values().stream().filter(f -> f.getNow(0) == code).count();
         }
 
         @Override

@@ -202,6 +202,8 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         private volatile Session session;
         /** Written on open, read by the session's later events (Jetty's threads). */
         private volatile ClientConnection connection;
+        /** Written on open, read by the session's later events (Jetty's threads). */
+        private volatile JettySink sink;
         /** Owned by Jetty's serial delivery of this session's frames. */
         private boolean binaryReported;
 
@@ -226,7 +228,8 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
             configure(session, settings);
             this.session = session;
             try {
-                connection = accepted.connect(new JettySink(session));
+                sink = new JettySink(session);
+                connection = accepted.connect(sink);
             } catch (RuntimeException e) {
                 LOG.error("hub refused to bind {} in {}", accepted.user(), accepted.room(), e);
                 session.close(StatusCode.SERVER_ERROR, "internal error", org.eclipse.jetty.websocket.api.Callback.NOOP);
@@ -326,6 +329,11 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
                     abandonUnlessOpened();
                 }
             } finally {
+                JettySink s = sink;
+                if (s != null) {
+                    // After the close report: a write that failed while Jetty closed is news of that close.
+                    s.transportClosed();
+                }
                 callback.succeed();
             }
         }
