@@ -20,6 +20,7 @@ import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
+import org.java_websocket.enums.ReadyState;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
@@ -279,11 +280,16 @@ final class ChatWebSocketServer extends WebSocketServer {
         if (conn.getAttachment() instanceof ChatEndpoint endpoint) {
             WebSocketImpl socket = (WebSocketImpl) conn;
             SelectionKey key = socket.getSelectionKey();
-            if (key == null || !key.isValid()) {
-                // The selector closed the socket while the decoder completed the handshake:
-                // the library reported that close before the socket was in its connections,
-                // so to nobody, and then marked it open. Close it again, now reported.
+            if (key == null || !key.isValid() || socket.getReadyState() == ReadyState.CLOSED) {
+                // The selector closed the socket (a client gone right after its request) while
+                // the decoder completed the handshake: the library reported that close before
+                // the socket was in its connections, so to nobody, and then added it to them.
+                // Close it (reported if the library had only begun), take it out of the
+                // connections, and report the end: the endpoint gives the admission back, and
+                // ignores a second report.
                 socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "closed during the handshake");
+                removeConnection(socket);
+                endpoint.closed(CloseFrame.ABNORMAL_CLOSE, "closed during the handshake");
             }
             endpoint.opened(socket);
         } else {

@@ -204,6 +204,12 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         private volatile ClientConnection connection;
         /** Written on open, read by the session's later events (Jetty's threads). */
         private volatile JettySink sink;
+        /** How Jetty reported the session's end, once it has; written before it reads {@link #connection}. */
+        private volatile Ending ended;
+        /** Taken by whichever of the close report and the open reports the end to the core. */
+        private final AtomicBoolean endReported = new AtomicBoolean();
+        /** The frame Jetty refused, reported to the endpoint right before the close (Jetty's threads). */
+        private volatile CloseException refused;
         /** Owned by Jetty's serial delivery of this session's frames. */
         private boolean binaryReported;
 
@@ -227,13 +233,34 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
             }
             configure(session, settings);
             this.session = session;
+            ClientConnection c;
             try {
                 sink = new JettySink(session);
-                connection = accepted.connect(sink);
+                c = accepted.connect(sink);
             } catch (RuntimeException e) {
                 LOG.error("hub refused to bind {} in {}", accepted.user(), accepted.room(), e);
                 session.close(StatusCode.SERVER_ERROR, "internal error", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                return;
             }
+            connection = c;
+            // Jetty may report the session's end on another thread while connect() runs (a
+            // client that resets right after the 101): that report found no connection to tell,
+            // so the end is reported here. Exactly one of the two reports it.
+            Ending early = ended;
+            if (early != null) {
+                reportEnd(c, early);
+            }
+        }
+
+        /** Tells the core how the session ended (its refusal first, if Jetty refused a frame), once. */
+        private void reportEnd(ClientConnection c, Ending ending) {
+            if (!endReported.compareAndSet(false, true)) {
+                return;
+            }
+            if (ending.refusal != null) {
+                c.onFrameRefused(ending.refusal.getStatusCode(), ending.refusal.getMessage());
+            }
+            c.onClosed(ending.code, ending.reason);
         }
 
         /**
@@ -301,14 +328,14 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         /**
          * Jetty reports an error right before it reports the close with the status it used.
          * A {@link CloseException} means Jetty refused a frame of the client's (1009 too big,
-         * 1007 bad UTF-8, 1002 protocol error) and is closing: a close the server started.
-         * Anything else (a network failure) is only the news of the close that follows.
+         * 1007 bad UTF-8, 1002 protocol error) and is closing: a close the server started,
+         * reported with the close. Anything else (a network failure) is only the news of the
+         * close that follows.
          */
         @Override
         public void onWebSocketError(Throwable cause) {
-            ClientConnection c = connection;
-            if (c != null && cause instanceof CloseException refused && isRefusal(refused.getStatusCode())) {
-                c.onFrameRefused(refused.getStatusCode(), refused.getMessage());
+            if (cause instanceof CloseException refused && isRefusal(refused.getStatusCode())) {
+                this.refused = refused;
             } else {
                 LOG.debug("websocket error for {} in {}", accepted.user(), accepted.room(), cause);
             }
@@ -322,10 +349,13 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         @Override
         public void onWebSocketClose(int statusCode, String reason, org.eclipse.jetty.websocket.api.Callback callback) {
             try {
+                Ending ending = new Ending(refused, statusCode, reason == null ? "" : reason);
+                ended = ending;
                 ClientConnection c = connection;
                 if (c != null) {
-                    c.onClosed(statusCode, reason == null ? "" : reason);
+                    reportEnd(c, ending);
                 } else {
+                    // Not opened (its open reports the end if it is under way), or never to be.
                     abandonUnlessOpened();
                 }
             } finally {
@@ -336,6 +366,10 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
                 }
                 callback.succeed();
             }
+        }
+
+        /** How the session ended: the frame Jetty refused, if it did, and the close code. */
+        private record Ending(CloseException refusal, int code, String reason) {
         }
     }
 }
