@@ -50,7 +50,11 @@ final class JsonRequest {
             throw new BadRequest("field 'ref' must be a string", null);
         }
         for (Map.Entry<String, Object> field : fields.entrySet()) {
-            if (field.getValue() instanceof String value && hasUnpairedSurrogate(value)) {
+            Object v = field.getValue();
+            // Nested strings too (a signal's payload): copied as JSON text, the character itself
+            // would reach the recipient as '?'.
+            if (v instanceof String value && hasUnpairedSurrogate(value)
+                    || v instanceof RawJson raw && hasUnpairedSurrogate(raw.json)) {
                 // An escaped surrogate without its pair: no UTF-8 can carry it to the other clients.
                 throw new BadRequest("field '" + field.getKey() + "' holds an unpaired surrogate escape",
                         field.getKey().equals("ref") ? null : (String) ref);

@@ -72,6 +72,7 @@ public final class RawClient implements AutoCloseable {
         private int receiveBufferSize;
         private String requestTarget;
         private SSLContext tls;
+        private String method = "GET";
 
         /** No extra headers, the system's receive buffer. */
         public static Options defaults() {
@@ -115,6 +116,48 @@ public final class RawClient implements AutoCloseable {
         boolean hasTls() {
             return tls != null;
         }
+
+        /** Sends this request method instead of {@code GET}. */
+        public Options method(String name) {
+            method = name;
+            return this;
+        }
+
+        /** The request head these options make for {@code uri}, with this key, as the bytes sent. */
+        byte[] requestHead(URI uri, String key) {
+            Map<String, String> all = new LinkedHashMap<>();
+            all.put("Host", uri.getHost() + ":" + uri.getPort());
+            all.put("Upgrade", "websocket");
+            all.put("Connection", "Upgrade");
+            all.put("Sec-WebSocket-Key", key);
+            all.put("Sec-WebSocket-Version", "13");
+            headers.forEach((name, value) -> {
+                all.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+                all.put(name, value);
+            });
+            String target = requestTarget != null ? requestTarget
+                    : uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            StringBuilder request = new StringBuilder()
+                    .append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+            all.forEach((name, value) -> {
+                if (value != null) {
+                    request.append(name).append(": ").append(value).append("\r\n");
+                }
+            });
+            request.append("\r\n");
+            // Header values may carry any Unicode the test wants (a raw non-ASCII Origin); send UTF-8.
+            return request.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** The key these options send: the test's own {@code Sec-WebSocket-Key}, or {@code generated}. */
+        String key(String generated) {
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (header.getKey().equalsIgnoreCase("Sec-WebSocket-Key")) {
+                    return header.getValue() == null ? "" : header.getValue();
+                }
+            }
+            return generated;
+        }
     }
 
     /** Upgrades to {@code uri} (a {@code ws://} URI with path and query); fails the test unless the server answers 101. */
@@ -154,8 +197,8 @@ public final class RawClient implements AutoCloseable {
         Socket socket = connect(uri, options);
         try {
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String key = Base64.getEncoder().encodeToString(randomBytes(16));
-            writeUpgrade(socket, uri, options, key);
+            String key = options.key(Base64.getEncoder().encodeToString(randomBytes(16)));
+            writeUpgrade(socket, options.requestHead(uri, key));
             Response response = readResponse(in);
             if (response.status != 101) {
                 closeQuietly(socket);
@@ -228,17 +271,19 @@ public final class RawClient implements AutoCloseable {
 
     /** One masked frame as a client sends it, with a fresh masking key. */
     public static byte[] encode(int opcode, boolean fin, byte[] payload) {
+        return encodeRaw((fin ? 0x80 : 0) | opcode, true, payload);
+    }
+
+    /**
+     * One frame whose first byte (FIN, the three reserved bits, the opcode) is {@code firstByte}
+     * as given, masked with a fresh key or, as no client may send it, unmasked.
+     */
+    public static byte[] encodeRaw(int firstByte, boolean masked, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length <= 0xFFFF) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length & 0xFF);
-        } else {
-            frame.write(0x80 | 127);
-            frame.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
+        frame.writeBytes(lengthHeader(firstByte, masked, payload.length));
+        if (!masked) {
+            frame.writeBytes(payload);
+            return frame.toByteArray();
         }
         byte[] mask = randomBytes(4);
         frame.writeBytes(mask);
@@ -246,6 +291,37 @@ public final class RawClient implements AutoCloseable {
             frame.write(payload[i] ^ mask[i & 3]);
         }
         return frame.toByteArray();
+    }
+
+    /**
+     * The start of a masked frame that declares {@code declaredLength} payload bytes, any 64
+     * bits (RFC 6455 wants the highest one clear), in the 8-byte form; then its masking key, and
+     * no payload.
+     */
+    public static byte[] headerDeclaring(int firstByte, long declaredLength) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(14);
+        frame.write(firstByte);
+        frame.write(0x80 | 127);
+        frame.writeBytes(ByteBuffer.allocate(8).putLong(declaredLength).array());
+        frame.writeBytes(randomBytes(4));
+        return frame.toByteArray();
+    }
+
+    private static byte[] lengthHeader(int firstByte, boolean masked, int length) {
+        int maskBit = masked ? 0x80 : 0;
+        ByteArrayOutputStream header = new ByteArrayOutputStream(10);
+        header.write(firstByte);
+        if (length < 126) {
+            header.write(maskBit | length);
+        } else if (length <= 0xFFFF) {
+            header.write(maskBit | 126);
+            header.write(length >>> 8);
+            header.write(length & 0xFF);
+        } else {
+            header.write(maskBit | 127);
+            header.writeBytes(ByteBuffer.allocate(8).putLong(length).array());
+        }
+        return header.toByteArray();
     }
 
     /**
@@ -312,6 +388,27 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
+     * Reads text messages until one equals {@code expected}, skipping others (such as the
+     * room's history before a join line); fails if none does within {@code timeout}.
+     */
+    public void skipUntilText(String expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        StringBuilder skipped = new StringBuilder();
+        while (true) {
+            String text;
+            try {
+                text = readText(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            } catch (AssertionError e) {
+                throw new AssertionError("no \"" + expected + "\" after [" + skipped + "]", e);
+            }
+            if (text.equals(expected)) {
+                return;
+            }
+            skipped.append(skipped.length() == 0 ? "" : " | ").append(text);
+        }
+    }
+
+    /**
      * Reads, discarding text and pings, until the server's close frame or the end of the
      * connection, and says which; fails when the connection is still open after
      * {@code timeout}. Does not answer the close.
@@ -343,6 +440,16 @@ public final class RawClient implements AutoCloseable {
     /** Whether the socket is still open on this side. */
     public boolean isOpen() {
         return !socket.isClosed();
+    }
+
+    /** Resets the connection (SO_LINGER 0): gone at once, as a client that vanished. Never throws. */
+    public void abort() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closing is what matters
+        }
+        closeQuietly(socket);
     }
 
     /** Closes the socket without a closing handshake. Never throws. */
@@ -416,30 +523,9 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
-    private static void writeUpgrade(Socket socket, URI uri, Options options, String key) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Host", uri.getHost() + ":" + uri.getPort());
-        headers.put("Upgrade", "websocket");
-        headers.put("Connection", "Upgrade");
-        headers.put("Sec-WebSocket-Key", key);
-        headers.put("Sec-WebSocket-Version", "13");
-        options.headers.forEach((name, value) -> {
-            headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
-            headers.put(name, value);
-        });
-        String target = options.requestTarget != null ? options.requestTarget
-                : uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        StringBuilder request = new StringBuilder()
-                .append("GET ").append(target).append(" HTTP/1.1\r\n");
-        headers.forEach((name, value) -> {
-            if (value != null) {
-                request.append(name).append(": ").append(value).append("\r\n");
-            }
-        });
-        request.append("\r\n");
+    private static void writeUpgrade(Socket socket, byte[] head) throws IOException {
         OutputStream out = socket.getOutputStream();
-        // Header values may carry any Unicode the test wants (a raw non-ASCII Origin); send UTF-8.
-        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(head);
         out.flush();
     }
 

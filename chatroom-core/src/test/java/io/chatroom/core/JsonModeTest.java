@@ -333,6 +333,25 @@ class JsonModeTest {
         assertEquals(bobHad + 1, bob.received().size());
     }
 
+    @Test
+    void aSignalPayloadWithAnUnpairedSurrogateEscapeIsABadRequestNotAQuestionMark() {
+        Harness h = new Harness();
+        Client alice = h.connectJson("general", "Alice", null);
+        Client bob = h.connectJson("general", "Bob", null);
+        int bobHad = bob.received().size();
+
+        for (String payload : List.of("{\"sdp\":\"\\ud800\"}", "[\"ok\",[\"\\udc00\"]]")) {
+            alice.send("{\"type\":\"signal\",\"to\":\"Bob\",\"signal\":\"offer\",\"payload\":" + payload
+                    + ",\"ref\":\"s1\"}");
+            assertEquals("bad_request", alice.lastEvent().get("code"), payload);
+            assertEquals("s1", alice.lastEvent().get("ref"), payload);
+        }
+        alice.send("{\"type\":\"signal\",\"to\":\"Bob\",\"signal\":\"offer\",\"payload\":{\"sdp\":\"\\ud83d\\ude00\"}}");
+
+        assertEquals(bobHad + 1, bob.received().size());
+        assertEquals(Map.of("sdp", "\ud83d\ude00"), bob.lastEvent().get("payload"), "a whole pair passes");
+    }
+
     private static List<Object> texts(Object messages) {
         return ((List<?>) messages).stream().map(m -> ((Map<?, ?>) m).get("text")).collect(Collectors.toList());
     }

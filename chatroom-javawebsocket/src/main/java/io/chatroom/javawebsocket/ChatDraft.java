@@ -1,10 +1,11 @@
 package io.chatroom.javawebsocket;
 
 import io.chatroom.Admission;
+import io.chatroom.UpgradeRules;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.HandshakeState;
@@ -38,12 +39,18 @@ import org.java_websocket.protocols.Protocol;
  *   <li><b>Every request reaches the server, and every refused socket is closed.</b>
  *       {@link Draft_6455#acceptHandshakeAsServer} turns away requests without
  *       {@code Sec-WebSocket-Version: 13}, {@link Draft_6455#postProcessHandshakeResponseAsServer}
- *       those without a key, and the parser those it cannot read, all with that 404 page,
- *       after which the library leaves the socket open. Here every request is matched, an
- *       unreadable one as a {@link Malformed} stand-in, and {@link #notAnUpgrade} tells the
- *       server why it cannot be upgraded, so that it answers in its own words.</li>
+ *       those without a key (and upgrades those with any other key), and the parser those it
+ *       cannot read or whose method is not GET, all with that 404 page, after which the library
+ *       leaves the socket open. Here every request is matched, an unreadable one as a
+ *       {@link Malformed} stand-in, and {@link #notAnUpgrade} tells the server why it cannot be
+ *       upgraded ({@link UpgradeRules}), so that it answers in its own words.</li>
  *   <li><b>A bounded request head.</b> The library buffers an incomplete request head without
- *       limit; beyond {@link #MAX_REQUEST_HEAD_BYTES} the request is refused with 431.</li>
+ *       limit, and reads a complete one of any size; beyond
+ *       {@link UpgradeRules#MAX_REQUEST_HEAD_BYTES} the request is refused with 414 or 431.</li>
+ *   <li><b>Client frames must be masked</b> (RFC 6455 section 5.1). The library unmasks a
+ *       masked frame and takes an unmasked one as it is; here an unmasked frame closes with
+ *       1002, as does a close frame of one byte, which the library took for the client's own
+ *       close: see {@link FrameHeaders}.</li>
  *   <li><b>A close frame whose reason is not UTF-8 closes with 1007.</b> The library fails on
  *       it with an exception that its decoder thread only logs, and reads on as if the frame
  *       had not come: see {@link #translateFrame}.</li>
@@ -61,10 +68,12 @@ import org.java_websocket.protocols.Protocol;
  */
 final class ChatDraft extends Draft_6455 {
 
-    /** The largest request head (request line and headers) the server buffers: 16 KiB. */
-    static final int MAX_REQUEST_HEAD_BYTES = 16 * 1024;
+    private static final byte[] LINE_END = {'\r', '\n'};
+    private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private final int maxMessageBytes;
+    /** Follows the frame headers of this connection's byte stream; owned by its decoder thread. */
+    private final FrameHeaders headers = new FrameHeaders();
     /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
     private Refusal refusal;
     /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
@@ -81,29 +90,85 @@ final class ChatDraft extends Draft_6455 {
     }
 
     /**
-     * Parses the request head. A head the library cannot parse, or one still incomplete past
-     * {@link #MAX_REQUEST_HEAD_BYTES}, becomes a {@link Malformed} request that the server
-     * refuses like any other (400, 431). Left to the library, both would get its 404 page and
-     * then keep the socket open: {@code SocketChannelIOHelper.batch} closes a server socket
-     * after the last queued byte only once a draft has matched, and on an unparseable request
-     * none has, so the incomplete head would even keep growing.
+     * Parses the request head. A head the library cannot parse, or one over
+     * {@link UpgradeRules#MAX_REQUEST_HEAD_BYTES} (complete or not), becomes a {@link Malformed}
+     * request that the server refuses like any other (400, or 414 and 431). Left to the
+     * library, an unparseable head would get its 404 page and then keep the socket open:
+     * {@code SocketChannelIOHelper.batch} closes a server socket after the last queued byte
+     * only once a draft has matched, and on an unparseable request none has, so an incomplete
+     * head would even keep growing. The library's parser also refuses every method but GET;
+     * a request with another method is parsed as if it were a GET and keeps its method
+     * ({@link OtherMethod}), so that the server can answer an upgrade with the wrong method
+     * with 405.
      */
     @Override
     public Handshakedata translateHandshake(ByteBuffer buf) throws InvalidHandshakeException {
         int received = buf.remaining();
+        int lineEnd = indexOf(buf, LINE_END);
+        int headEnd = indexOf(buf, HEAD_END);
+        if (headEnd < 0 ? received > UpgradeRules.MAX_REQUEST_HEAD_BYTES
+                : headEnd + HEAD_END.length > UpgradeRules.MAX_REQUEST_HEAD_BYTES) {
+            buf.position(buf.limit());
+            boolean inRequestLine = lineEnd < 0 || lineEnd > UpgradeRules.MAX_REQUEST_HEAD_BYTES;
+            Admission.Refused tooLarge = UpgradeRules.headTooLarge(inRequestLine);
+            return new Malformed(tooLarge.status(), tooLarge.reason());
+        }
         try {
+            String method = lineEnd < 0 ? null : methodOf(buf);
+            if (method != null && !method.equals("GET")) {
+                return translateOtherMethod(buf, method);
+            }
             return super.translateHandshake(buf);
         } catch (IncompleteHandshakeException e) {
-            if (received <= MAX_REQUEST_HEAD_BYTES) {
-                throw e;
-            }
-            buf.position(buf.limit());
-            return new Malformed(431, "request head over " + MAX_REQUEST_HEAD_BYTES + " bytes");
+            throw e;
         } catch (InvalidHandshakeException e) {
             // Nothing after a malformed head is read as frames.
             buf.position(buf.limit());
             return new Malformed(400, "malformed HTTP request: " + e.getMessage());
         }
+    }
+
+    /** Parses a request whose method is not GET, as the library parses a GET, and keeps its method. */
+    private Handshakedata translateOtherMethod(ByteBuffer buf, String method) throws InvalidHandshakeException {
+        int start = buf.position();
+        ByteBuffer asGet = ByteBuffer.allocate(buf.remaining() - method.length() + 3);
+        asGet.put("GET".getBytes(StandardCharsets.US_ASCII))
+                .put(buf.duplicate().position(start + method.length()))
+                .flip();
+        Handshakedata parsed = super.translateHandshake(asGet);
+        buf.position(start + method.length() - 3 + asGet.position());
+        return new OtherMethod(method, (ClientHandshake) parsed);
+    }
+
+    /** The method of the request line at the buffer's position: its letters before the first space, or null. */
+    private static String methodOf(ByteBuffer buf) {
+        StringBuilder method = new StringBuilder();
+        for (int i = buf.position(); i < buf.limit() && method.length() <= 16; i++) {
+            byte b = buf.get(i);
+            if (b == ' ') {
+                return method.length() == 0 ? null : method.toString();
+            }
+            if (b < 'A' || b > 'Z') {
+                return null;
+            }
+            method.append((char) b);
+        }
+        return null;
+    }
+
+    /** The offset of {@code pattern} from the buffer's position, or -1; does not move the position. */
+    private static int indexOf(ByteBuffer buf, byte[] pattern) {
+        int from = buf.position();
+        for (int i = from; i <= buf.limit() - pattern.length; i++) {
+            int j = 0;
+            while (j < pattern.length && buf.get(i + j) == pattern[j]) {
+                j++;
+            }
+            if (j == pattern.length) {
+                return i - from;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -123,11 +188,19 @@ final class ChatDraft extends Draft_6455 {
      * of this kind the 1.6 decoder has; any other runtime failure is closed with 1002 rather
      * than read past.) Frames decoded before it in the same read are dropped with it, as the
      * library does for any frame it refuses while decoding.
+     *
+     * <p>Before the library decodes a read, {@link FrameHeaders} passes over it and refuses an
+     * unmasked frame and a close frame of one byte with 1002, the same way.
      */
     @Override
     public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
         try {
+            // Before the library reads them: it would decode an unmasked frame as if it were masked.
+            headers.check(buffer);
             return super.translateFrame(buffer);
+        } catch (InvalidDataException e) {
+            buffer.position(buffer.limit());
+            throw e;
         } catch (RuntimeException e) {
             buffer.position(buffer.limit());
             InvalidDataException refused = e instanceof NullPointerException
@@ -148,19 +221,27 @@ final class ChatDraft extends Draft_6455 {
         malformed = request instanceof Malformed;
         if (request instanceof Malformed m) {
             refusal = new Refusal(m.status, m.reason);
-        } else if (!request.getFieldValue("Upgrade").equalsIgnoreCase("websocket")
-                || !request.getFieldValue("Connection").toLowerCase(Locale.ROOT).contains("upgrade")) {
+        } else if (!request.getFieldValue("Upgrade").equalsIgnoreCase("websocket")) {
             refusal = new Refusal(404, "not a WebSocket upgrade request");
-        } else if (!request.getFieldValue("Sec-WebSocket-Version").trim().equals("13")) {
-            refusal = new Refusal(426, "unsupported WebSocket version; this server speaks version 13");
-        } else if (request.getFieldValue("Sec-WebSocket-Key").isBlank()) {
-            refusal = new Refusal(400, "missing Sec-WebSocket-Key");
-        } else if (state != HandshakeState.MATCHED) {
-            refusal = new Refusal(400, "unsupported WebSocket handshake");
         } else {
-            refusal = null;
+            String target = request.getResourceDescriptor();
+            int q = target.indexOf('?');
+            refusal = UpgradeRules.refusal(
+                            request instanceof OtherMethod other ? other.method : "GET",
+                            q < 0 ? null : target.substring(q + 1),
+                            field(request, "Connection"),
+                            field(request, "Sec-WebSocket-Version"),
+                            field(request, "Sec-WebSocket-Key"))
+                    .map(refused -> new Refusal(refused.status(), refused.reason()))
+                    .orElse(state == HandshakeState.MATCHED ? null
+                            : new Refusal(400, "unsupported WebSocket handshake"));
         }
         return HandshakeState.MATCHED;
+    }
+
+    /** A header's value, {@code null} when absent. (The library joins repeated headers with "; ".) */
+    private static String field(ClientHandshake request, String name) {
+        return request.hasFieldValue(name) ? request.getFieldValue(name) : null;
     }
 
     /** Whether the request could not even be parsed: nothing in it (not even its path) is to be trusted. */
@@ -213,6 +294,21 @@ final class ChatDraft extends Draft_6455 {
         }
     }
 
+    /** A request whose method is not GET: the library's parse of it, and the method it had. */
+    static final class OtherMethod extends HandshakeImpl1Client {
+        private final String method;
+
+        OtherMethod(String method, ClientHandshake parsed) {
+            this.method = method;
+            setResourceDescriptor(parsed.getResourceDescriptor());
+            for (Iterator<String> names = parsed.iterateHttpFields(); names.hasNext(); ) {
+                String name = names.next();
+                put(name, parsed.getFieldValue(name));
+            }
+            setContent(parsed.getContent());
+        }
+    }
+
     /** The response to an admitted upgrade: a 101 with the subprotocol the core chose. */
     static final class Acceptance extends HandshakeImpl1Server {
         private final Admission.Accepted admission;
@@ -258,13 +354,20 @@ final class ChatDraft extends Draft_6455 {
                     + "Content-Type: text/plain;charset=utf-8\r\n"
                     + "Content-Length: " + body.length + "\r\n"
                     + "Cache-Control: no-store\r\n"
-                    + (status == 426 ? "Sec-WebSocket-Version: 13\r\n" : "")
+                    + extraHeaders()
                     + "Connection: close\r\n"
                     + "\r\n";
             byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
             ByteBuffer bytes = ByteBuffer.allocate(headBytes.length + body.length);
             bytes.put(headBytes).put(body).flip();
             return bytes;
+        }
+
+        private String extraHeaders() {
+            StringBuilder headers = new StringBuilder();
+            UpgradeRules.headers(new Admission.Refused(status, line))
+                    .forEach((name, value) -> headers.append(name).append(": ").append(value).append("\r\n"));
+            return headers.toString();
         }
 
         private static String oneLine(String reason) {
@@ -281,6 +384,8 @@ final class ChatDraft extends Draft_6455 {
                 case 401 -> "Unauthorized";
                 case 403 -> "Forbidden";
                 case 404 -> "Not Found";
+                case 405 -> "Method Not Allowed";
+                case 414 -> "URI Too Long";
                 case 426 -> "Upgrade Required";
                 case 429 -> "Too Many Requests";
                 case 431 -> "Request Header Fields Too Large";

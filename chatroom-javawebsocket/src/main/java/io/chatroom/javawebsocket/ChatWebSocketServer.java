@@ -20,6 +20,7 @@ import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
+import org.java_websocket.enums.ReadyState;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
@@ -40,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * no other callback sees it. An admission becomes a {@link ChatEndpoint} attached to the
  * socket, bound to the hub in {@link #onOpen} before the library decodes any frame.
  *
- * <p>The library's own lost-connection timer is off: heartbeats are the hub's. Its selector
- * and decoder threads run only this class's callbacks, which hand each event to the core and
- * return.
+ * <p>The library's own lost-connection timer is off: heartbeats are the hub's. A socket that
+ * has not sent a whole upgrade request within the hub's {@code handshakeTimeout} is closed
+ * ({@link HandshakeDeadlines}). Its selector and decoder threads run only this class's
+ * callbacks, which hand each event to the core and return.
  */
 final class ChatWebSocketServer extends WebSocketServer {
 
@@ -54,6 +56,7 @@ final class ChatWebSocketServer extends WebSocketServer {
     private final ServerSocketChannel listener;
     private final FlushTrackingFactory factory;
     private final WriteInterestWatchdog watchdog = new WriteInterestWatchdog(this);
+    private final HandshakeDeadlines deadlines;
     /** Completes when the selector thread runs, or fails if it could not start. */
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
@@ -95,9 +98,11 @@ final class ChatWebSocketServer extends WebSocketServer {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.path = path;
         this.listener = listener;
-        // This constructor of the library knows no drafts: the factory hands ours to every socket.
+        this.deadlines = new HandshakeDeadlines(watchdog, hub.settings().handshakeTimeout());
+        // This constructor of the library knows no drafts: the factory hands ours to every socket,
+        // and arms its handshake deadline.
         this.factory = new FlushTrackingFactory(factory,
-                List.<Draft>of(new ChatDraft(hub.settings().maxMessageBytes())));
+                List.<Draft>of(new ChatDraft(hub.settings().maxMessageBytes())), deadlines::arm);
         setWebSocketFactory(this.factory);
         // Heartbeats come from the hub's settings (ping period, pong wait), never also from here.
         setConnectionLostTimeout(0);
@@ -253,6 +258,7 @@ final class ChatWebSocketServer extends WebSocketServer {
      */
     @Override
     protected boolean addConnection(WebSocket ws) {
+        deadlines.disarm((WebSocketImpl) ws);
         watchdog.watch((WebSocketImpl) ws);
         if (ws.getAttachment() instanceof ChatDraft.Refusal refusal) {
             ((WebSocketImpl) ws).flushAndClose(CloseFrame.NEVER_CONNECTED, "refused with HTTP " + refusal.status(), false);
@@ -264,6 +270,7 @@ final class ChatWebSocketServer extends WebSocketServer {
     /** Called by the library for every socket it closes, in the connections or not. */
     @Override
     protected boolean removeConnection(WebSocket ws) {
+        deadlines.disarm((WebSocketImpl) ws);
         watchdog.forget((WebSocketImpl) ws);
         return super.removeConnection(ws);
     }
@@ -275,11 +282,16 @@ final class ChatWebSocketServer extends WebSocketServer {
         if (conn.getAttachment() instanceof ChatEndpoint endpoint) {
             WebSocketImpl socket = (WebSocketImpl) conn;
             SelectionKey key = socket.getSelectionKey();
-            if (key == null || !key.isValid()) {
-                // The selector closed the socket while the decoder completed the handshake:
-                // the library reported that close before the socket was in its connections,
-                // so to nobody, and then marked it open. Close it again, now reported.
+            if (key == null || !key.isValid() || socket.getReadyState() == ReadyState.CLOSED) {
+                // The selector closed the socket (a client gone right after its request) while
+                // the decoder completed the handshake: the library reported that close before
+                // the socket was in its connections, so to nobody, and then added it to them.
+                // Close it (reported if the library had only begun), take it out of the
+                // connections, and report the end: the endpoint gives the admission back, and
+                // ignores a second report.
                 socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "closed during the handshake");
+                removeConnection(socket);
+                endpoint.closed(CloseFrame.ABNORMAL_CLOSE, "closed during the handshake");
             }
             endpoint.opened(socket);
         } else {

@@ -5,6 +5,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.function.Consumer;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketServerFactory;
@@ -22,10 +23,13 @@ final class FlushTrackingFactory implements WebSocketServerFactory {
 
     private final WebSocketServerFactory delegate;
     private final List<Draft> drafts;
+    private final Consumer<WebSocketImpl> accepted;
 
-    FlushTrackingFactory(WebSocketServerFactory delegate, List<Draft> drafts) {
+    /** {@code accepted} learns of every server socket made, on the selector thread, before it reads anything. */
+    FlushTrackingFactory(WebSocketServerFactory delegate, List<Draft> drafts, Consumer<WebSocketImpl> accepted) {
         this.delegate = delegate;
         this.drafts = drafts;
+        this.accepted = accepted;
     }
 
     /** Whether the wrapped factory speaks TLS (the endpoint's scheme is then {@code wss}). */
@@ -41,7 +45,9 @@ final class FlushTrackingFactory implements WebSocketServerFactory {
     /** Every server socket speaks the chat's drafts, whatever list the library passes. */
     @Override
     public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> ignored) {
-        return delegate.createWebSocket(adapter, drafts);
+        WebSocketImpl socket = delegate.createWebSocket(adapter, drafts);
+        accepted.accept(socket);
+        return socket;
     }
 
     @Override

@@ -4,8 +4,9 @@ import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocketImpl;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * connections and sets write interest again on each that has bytes queued but no write
  * interest. The check reads state only, no timing: a connection that is merely about to
  * demand writing itself gets one redundant demand, which is harmless.
+ *
+ * <p>Its timer thread is the server's one timer: it also runs the server's one-off deadlines
+ * ({@link #schedule}), such as those of {@link HandshakeDeadlines}.
  */
 final class WriteInterestWatchdog {
 
@@ -43,8 +47,8 @@ final class WriteInterestWatchdog {
     private final WebSocketServer server;
     private final Set<WebSocketImpl> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong rearmed = new AtomicLong();
-    /** Created by {@link #start}, ended by {@link #stop}; guarded by {@code this}. */
-    private ScheduledExecutorService timer;
+    /** Created by {@link #start}, ended by {@link #stop}; written under {@code this}, read by {@link #schedule}. */
+    private volatile ScheduledThreadPoolExecutor timer;
 
     WriteInterestWatchdog(WebSocketServer server) {
         this.server = server;
@@ -67,12 +71,32 @@ final class WriteInterestWatchdog {
         if (timer != null) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(task -> {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        // A deadline called off leaves the queue at once: one is armed for every connection.
+        t.setRemoveOnCancelPolicy(true);
+        t.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        timer = t;
+    }
+
+    /**
+     * Runs {@code task} once on the timer thread after {@code delayNanos}; {@code null} when the
+     * timer has not started or has stopped (the server is not serving then). The task must be
+     * quick and must not throw.
+     */
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        ScheduledThreadPoolExecutor t = timer;
+        if (t == null) {
+            return null;
+        }
+        try {
+            return t.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     /** Stops the timer and waits (bounded) for its thread to end. */

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chatroom.ChatSettings;
 import io.chatroom.Frame;
 import io.chatroom.Hub;
-import io.chatroom.contract.ChatClient;
+import io.chatroom.UpgradeRules;
 import io.chatroom.WireFormat;
+import io.chatroom.contract.ChatClient;
 import io.chatroom.spi.Authenticator;
 import io.chatroom.spi.OriginPolicy;
 import java.io.ByteArrayOutputStream;
@@ -162,7 +163,7 @@ class JavaWebSocketChatSmokeTest {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
 
         RawResponse refusal = RawResponse.send(server.endpoint(), "GET /ws?room=lobby&user=Alice HTTP/1.1\r\nX-Filler: "
-                + "x".repeat(ChatDraft.MAX_REQUEST_HEAD_BYTES));
+                + "x".repeat(UpgradeRules.MAX_REQUEST_HEAD_BYTES));
 
         assertRefusal(refusal, 431);
     }
@@ -171,7 +172,8 @@ class JavaWebSocketChatSmokeTest {
     void malformedRequestIsRefusedWith400AndClosed() throws Exception {
         JavaWebSocketChatServer server = start(ChatSettings.defaults());
 
-        assertRefusal(RawResponse.send(server.endpoint(), "POST /ws?room=lobby&user=Alice HTTP/1.1\r\n\r\n"), 400);
+        // A POST is no malformed request, but no upgrade either (405 is for one that asks to upgrade).
+        assertRefusal(RawResponse.send(server.endpoint(), "POST /ws?room=lobby&user=Alice HTTP/1.1\r\n\r\n"), 404);
         assertRefusal(RawResponse.send(server.endpoint(), "GET /ws?room=lobby&user=Alice HTTP/1.0\r\n\r\n"), 400);
         assertRefusal(RawResponse.send(server.endpoint(), "hello\r\n\r\n"), 400);
     }

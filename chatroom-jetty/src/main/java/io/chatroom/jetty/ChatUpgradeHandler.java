@@ -5,13 +5,17 @@ import io.chatroom.ChatSettings;
 import io.chatroom.ClientConnection;
 import io.chatroom.HandshakeRequest;
 import io.chatroom.Hub;
+import io.chatroom.UpgradeRules;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -36,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * of {@link Admission.Accepted#connect} and {@link Admission.Accepted#abandon} is called
  * for every admission: the endpoint connects when Jetty opens the session, and the request
  * callback gives the reservation back when the upgrade response fails or is not a 101.
+ *
+ * <p>Before the core sees a request, {@link UpgradeRules} checks what Jetty lets through
+ * (its own checks fall back to the next handler, or to Jetty's 404, for an unsupported
+ * version): the method, the {@code Connection} header, the version, the key and the query.
+ * While started, it also bounds how long a client of any of the server's connectors may take
+ * to send a request head ({@link HandshakeDeadline}).
  */
 final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
 
@@ -43,11 +53,30 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
 
     private final Hub hub;
     private final String path;
+    private final HandshakeDeadline deadline;
 
     ChatUpgradeHandler(ServerWebSocketContainer container, Hub hub, String path) {
         super(container);
         this.hub = Objects.requireNonNull(hub, "hub");
         this.path = requireValidPath(path);
+        this.deadline = new HandshakeDeadline(hub.settings().handshakeTimeout());
+    }
+
+    /** Arms the handshake deadline on the server's connectors, before they accept anything. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        for (Connector connector : getServer().getConnectors()) {
+            deadline.install(connector);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        for (Connector connector : getServer().getConnectors()) {
+            deadline.uninstall(connector);
+        }
+        super.doStop();
     }
 
     static String requireValidPath(String path) {
@@ -62,6 +91,18 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
     protected boolean handle(ServerWebSocketContainer container, Request request, Response response, Callback callback) {
         if (!path.equals(Request.getPathInContext(request))) {
             return false;
+        }
+        if (request.getHeaders().contains(HttpHeader.UPGRADE, "websocket")) {
+            Optional<Admission.Refused> malformed = UpgradeRules.refusal(
+                    request.getMethod(),
+                    request.getHttpURI().getQuery(),
+                    joined(request.getHeaders().getValuesList(HttpHeader.CONNECTION)),
+                    request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_VERSION),
+                    request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_KEY));
+            if (malformed.isPresent()) {
+                refuse(response, malformed.get(), callback);
+                return true;
+            }
         }
         AtomicReference<Endpoint> created = new AtomicReference<>();
         Callback tracked = new Callback.Nested(callback) {
@@ -125,8 +166,13 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         return host != null ? host : request.getHttpURI().getAuthority();
     }
 
+    private static String joined(List<String> values) {
+        return values.isEmpty() ? null : String.join(",", values);
+    }
+
     private static void refuse(Response response, Admission.Refused refused, Callback callback) {
         response.setStatus(refused.status());
+        UpgradeRules.headers(refused).forEach(response.getHeaders()::put);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         Content.Sink.write(response, true, refused.reason() + "\n", callback);
@@ -156,6 +202,14 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         private volatile Session session;
         /** Written on open, read by the session's later events (Jetty's threads). */
         private volatile ClientConnection connection;
+        /** Written on open, read by the session's later events (Jetty's threads). */
+        private volatile JettySink sink;
+        /** How Jetty reported the session's end, once it has; written before it reads {@link #connection}. */
+        private volatile Ending ended;
+        /** Taken by whichever of the close report and the open reports the end to the core. */
+        private final AtomicBoolean endReported = new AtomicBoolean();
+        /** The frame Jetty refused, reported to the endpoint right before the close (Jetty's threads). */
+        private volatile CloseException refused;
         /** Owned by Jetty's serial delivery of this session's frames. */
         private boolean binaryReported;
 
@@ -179,12 +233,34 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
             }
             configure(session, settings);
             this.session = session;
+            ClientConnection c;
             try {
-                connection = accepted.connect(new JettySink(session));
+                sink = new JettySink(session);
+                c = accepted.connect(sink);
             } catch (RuntimeException e) {
                 LOG.error("hub refused to bind {} in {}", accepted.user(), accepted.room(), e);
                 session.close(StatusCode.SERVER_ERROR, "internal error", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                return;
             }
+            connection = c;
+            // Jetty may report the session's end on another thread while connect() runs (a
+            // client that resets right after the 101): that report found no connection to tell,
+            // so the end is reported here. Exactly one of the two reports it.
+            Ending early = ended;
+            if (early != null) {
+                reportEnd(c, early);
+            }
+        }
+
+        /** Tells the core how the session ended (its refusal first, if Jetty refused a frame), once. */
+        private void reportEnd(ClientConnection c, Ending ending) {
+            if (!endReported.compareAndSet(false, true)) {
+                return;
+            }
+            if (ending.refusal != null) {
+                c.onFrameRefused(ending.refusal.getStatusCode(), ending.refusal.getMessage());
+            }
+            c.onClosed(ending.code, ending.reason);
         }
 
         /**
@@ -252,14 +328,14 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         /**
          * Jetty reports an error right before it reports the close with the status it used.
          * A {@link CloseException} means Jetty refused a frame of the client's (1009 too big,
-         * 1007 bad UTF-8, 1002 protocol error) and is closing: a close the server started.
-         * Anything else (a network failure) is only the news of the close that follows.
+         * 1007 bad UTF-8, 1002 protocol error) and is closing: a close the server started,
+         * reported with the close. Anything else (a network failure) is only the news of the
+         * close that follows.
          */
         @Override
         public void onWebSocketError(Throwable cause) {
-            ClientConnection c = connection;
-            if (c != null && cause instanceof CloseException refused && isRefusal(refused.getStatusCode())) {
-                c.onFrameRefused(refused.getStatusCode(), refused.getMessage());
+            if (cause instanceof CloseException refused && isRefusal(refused.getStatusCode())) {
+                this.refused = refused;
             } else {
                 LOG.debug("websocket error for {} in {}", accepted.user(), accepted.room(), cause);
             }
@@ -273,15 +349,27 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         @Override
         public void onWebSocketClose(int statusCode, String reason, org.eclipse.jetty.websocket.api.Callback callback) {
             try {
+                Ending ending = new Ending(refused, statusCode, reason == null ? "" : reason);
+                ended = ending;
                 ClientConnection c = connection;
                 if (c != null) {
-                    c.onClosed(statusCode, reason == null ? "" : reason);
+                    reportEnd(c, ending);
                 } else {
+                    // Not opened (its open reports the end if it is under way), or never to be.
                     abandonUnlessOpened();
                 }
             } finally {
+                JettySink s = sink;
+                if (s != null) {
+                    // After the close report: a write that failed while Jetty closed is news of that close.
+                    s.transportClosed();
+                }
                 callback.succeed();
             }
+        }
+
+        /** How the session ended: the frame Jetty refused, if it did, and the close code. */
+        private record Ending(CloseException refusal, int code, String reason) {
         }
     }
 }

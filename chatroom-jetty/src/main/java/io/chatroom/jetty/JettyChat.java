@@ -1,6 +1,7 @@
 package io.chatroom.jetty;
 
 import io.chatroom.Hub;
+import io.chatroom.UpgradeRules;
 import java.io.IOException;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -189,8 +190,12 @@ public final class JettyChat {
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("chatroom-jetty");
             Server server = new Server(threads);
+            // Refusals Jetty makes itself (a malformed request, 414, 431) are one line of text too.
+            server.setErrorHandler(new PlainErrorHandler());
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
+            // Jetty's default, named: a request line and headers over 8 KiB get 414 or 431.
+            http.setRequestHeaderSize(UpgradeRules.MAX_REQUEST_HEAD_BYTES);
             ServerConnector connector;
             if (tls == null) {
                 connector = new ServerConnector(server, new HttpConnectionFactory(http));

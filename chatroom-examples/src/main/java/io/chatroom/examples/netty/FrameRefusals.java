@@ -18,7 +18,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
  * is not UTF-8, just ended the TCP connection; and it takes any code from 3000 up as valid,
  * so 5000 was echoed as if it were one. Both are configured not to close, and this handler
  * closes for them through the {@link NettySink}, so that no frame follows the close. Each
- * refusal then goes on to the {@link ChatFrameHandler}, which reports it to the core.
+ * refusal then goes on to the {@link ChatFrameHandler}, which reports it to the core. A frame
+ * length with its highest bit set, which the decoder refuses as a protocol error, is answered
+ * with 1009 here, as the other transports answer it.
  */
 final class FrameRefusals extends ChannelInboundHandlerAdapter {
 
@@ -42,12 +44,27 @@ final class FrameRefusals extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException refused && isNegativeLength(refused)) {
+            cause = new CorruptedWebSocketFrameException(WebSocketCloseStatus.MESSAGE_TOO_BIG,
+                    "frame length beyond any limit");
+        }
         if (cause instanceof CorruptedWebSocketFrameException refused) {
             String reason = refused.getMessage();
             sink.closeNow(refused.closeStatus().code(),
                     reason == null ? refused.closeStatus().reasonText() : reason);
         }
         ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * Whether Netty refused a 64-bit length with its highest bit set, which it reads as negative
+     * and refuses as a protocol error (1002). Jetty and Java-WebSocket answer it as what it
+     * claims to be, a frame beyond the size limit (1009), and so does every transport here.
+     * Netty says so only in its message; {@code HostileFrameContract} fails if that changes.
+     */
+    private static boolean isNegativeLength(CorruptedWebSocketFrameException refused) {
+        return refused.closeStatus().code() == WebSocketCloseStatus.PROTOCOL_ERROR.code()
+                && refused.getMessage() != null && refused.getMessage().contains("negative length");
     }
 
     /**

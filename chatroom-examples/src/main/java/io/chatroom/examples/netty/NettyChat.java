@@ -2,6 +2,7 @@ package io.chatroom.examples.netty;
 
 import io.chatroom.GracefulStop;
 import io.chatroom.Hub;
+import io.chatroom.UpgradeRules;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,7 +15,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Each connection's pipeline starts as an {@code SslHandler} (with an {@code SslContext},
- * for {@code wss://}), a {@code ReadTimeoutHandler} (the hub's pong wait,
- * for a client that never sends its upgrade request), {@code HttpServerCodec}, a small
+ * for {@code wss://}), a {@code RequestHeadGuard} (a request head of at most
+ * 8 KiB, complete within the hub's handshake timeout), {@code HttpServerCodec}, a small
  * {@code HttpObjectAggregator} and the {@code UpgradeHandler}, which asks {@link Hub#admit}
  * and either refuses with a plain HTTP response or upgrades. From then on Netty's WebSocket
  * decoder, UTF-8 validator and frame aggregator feed the {@code ChatFrameHandler}, which hands
@@ -114,9 +114,9 @@ public final class NettyChat implements AutoCloseable {
         if (sslContext != null && sslContext.isClient()) {
             throw new IllegalArgumentException("sslContext must be a server context");
         }
-        // A connection that sends no upgrade request is closed after the hub's pong wait;
-        // once upgraded, the hub's heartbeat takes over.
-        long handshakeTimeout = hub.settings().pongWait().toMillis();
+        // A connection that has not sent a whole request head within the hub's handshake timeout
+        // is closed; once upgraded, the hub's heartbeat takes over.
+        Duration handshakeTimeout = hub.settings().handshakeTimeout();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(IO_THREADS, new DefaultThreadFactory("chatroom-netty"),
                 NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -133,8 +133,10 @@ public final class NettyChat implements AutoCloseable {
                             channel.pipeline().addLast(sslContext.newHandler(channel.alloc()));
                         }
                         channel.pipeline().addLast(
-                                new ReadTimeoutHandler(handshakeTimeout, TimeUnit.MILLISECONDS),
-                                new HttpServerCodec(),
+                                new RequestHeadGuard(handshakeTimeout),
+                                // The guard bounds the whole head first; these only must not be smaller.
+                                new HttpServerCodec(UpgradeRules.MAX_REQUEST_HEAD_BYTES,
+                                        UpgradeRules.MAX_REQUEST_HEAD_BYTES, MAX_REQUEST_BODY_BYTES),
                                 new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES),
                                 new UpgradeHandler(hub, path));
                     }

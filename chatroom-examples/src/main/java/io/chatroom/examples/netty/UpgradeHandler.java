@@ -3,6 +3,7 @@ package io.chatroom.examples.netty;
 import io.chatroom.Admission;
 import io.chatroom.HandshakeRequest;
 import io.chatroom.Hub;
+import io.chatroom.UpgradeRules;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
@@ -27,12 +27,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * chat WebSocket, or answers with a plain HTTP response and closes. One per channel, called
  * only on its event loop.
  *
- * <p>The core decides ({@link Hub#admit}); this class only reads the request for it and
+ * <p>{@link UpgradeRules} first refuses what Netty's handshaker would let through (another
+ * method, a missing {@code Connection: Upgrade}, a bad key, a query with bytes it reads its own
+ * way). Then the core decides ({@link Hub#admit}); this class only reads the request for it and
  * writes its answer: a refusal becomes that status with a one-line {@code text/plain} body;
  * an admission becomes Netty's handshake with the core's subprotocol, after which this
  * handler hands the channel to a {@link ChatFrameHandler}.
@@ -77,17 +79,25 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String uri = request.uri();
         int query = uri.indexOf('?');
         HttpHeaders headers = request.headers();
-        if (!path.equals(query < 0 ? uri : uri.substring(0, query)) || !HttpMethod.GET.equals(request.method())
+        if (!path.equals(query < 0 ? uri : uri.substring(0, query))
                 || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             respond(ctx, plain(HttpResponseStatus.NOT_FOUND, "no chat endpoint here; connect a WebSocket to " + path));
             return;
         }
+        // What Netty's handshaker lets through: another method, a bad key, a query it would read its own way.
+        Optional<Admission.Refused> malformed = UpgradeRules.refusal(
+                request.method().name(),
+                query < 0 ? null : uri.substring(query + 1),
+                String.join(",", headers.getAll(HttpHeaderNames.CONNECTION)),
+                headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION),
+                headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
+        if (malformed.isPresent()) {
+            respond(ctx, refusal(malformed.get()));
+            return;
+        }
         WebSocketServerHandshaker handshaker = handshakers.newHandshaker(request);
         if (handshaker == null || handshaker.version() != WebSocketVersion.V13) {
-            FullHttpResponse response = plain(HttpResponseStatus.UPGRADE_REQUIRED,
-                    "unsupported WebSocket version; this server speaks version 13");
-            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
-            respond(ctx, response);
+            respond(ctx, refusal(new Admission.Refused(426, "unsupported WebSocket version")));
             return;
         }
         Admission admission = hub.admit(new HandshakeRequest(
@@ -101,7 +111,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 headers.get("X-Forwarded-For"),
                 headers.get("X-Forwarded-Proto")));
         if (admission instanceof Admission.Refused refused) {
-            respond(ctx, plain(HttpResponseStatus.valueOf(refused.status()), refused.reason()));
+            respond(ctx, refusal(refused));
         } else {
             upgrade(ctx, request, handshaker, (Admission.Accepted) admission);
         }
@@ -129,7 +139,6 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         NettySink sink = new NettySink(ctx.channel());
         ChatFrameHandler frames = new ChatFrameHandler(admission, sink, maxMessageBytes);
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.remove(ReadTimeoutHandler.class);           // the hub's heartbeat takes over
         pipeline.addBefore(ctx.name(), "utf8", new Utf8FrameValidator(false));   // refuses bad UTF-8 (1007)
         pipeline.addBefore(ctx.name(), "aggregator", new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addBefore(ctx.name(), "refusals", new FrameRefusals(sink));    // closes for the refusals
@@ -156,6 +165,13 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 : String.valueOf(address);
     }
 
+    /** The response to a refusal: its status, the headers it goes with, its one-line body. */
+    private static FullHttpResponse refusal(Admission.Refused refused) {
+        FullHttpResponse response = plain(HttpResponseStatus.valueOf(refused.status()), refused.reason());
+        UpgradeRules.headers(refused).forEach(response.headers()::set);
+        return response;
+    }
+
     /** A response with this status and a one-line {@code text/plain} body, after which the connection closes. */
     private static FullHttpResponse plain(HttpResponseStatus status, String line) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -172,7 +188,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** A read timeout before the upgrade, or a broken connection: nothing to tell the hub yet. */
+    /** A broken connection before the upgrade: nothing to tell the hub yet. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("closing {} before the upgrade: {}", ctx.channel().remoteAddress(), cause.toString());
