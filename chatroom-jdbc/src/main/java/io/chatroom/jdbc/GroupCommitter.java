@@ -1,6 +1,7 @@
 package io.chatroom.jdbc;
 
 import io.chatroom.spi.StoredMessage;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -146,6 +147,7 @@ final class GroupCommitter {
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
+                discardIfBroken(c);
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
@@ -174,6 +176,30 @@ final class GroupCommitter {
             }
         }
         queued.addAndGet(-n);
+    }
+
+    /**
+     * A connection that failed and is no longer valid leaves the pool: a pool that was just
+     * used does not check a connection before lending it again (HikariCP skips the check
+     * for 500 ms), so under a steady flood a dead connection would be lent for ever.
+     */
+    private void discardIfBroken(Connection c) {
+        try {
+            if (c.isValid(2)) {
+                return;
+            }
+        } catch (SQLException broken) {
+            // not valid
+        }
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).evictConnection(c);
+            } else {
+                c.abort(Runnable::run);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not discard a broken connection", e);
+        }
     }
 
     private static void rollbackQuietly(Connection c) {
