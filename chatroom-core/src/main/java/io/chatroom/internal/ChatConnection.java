@@ -284,8 +284,7 @@ final class ChatConnection implements ClientConnection, Outbound.Owner {
         if (isTooLong(text, ref)) {
             return;
         }
-        CompletionStage<MessageFilter.Verdict> verdict = hub.filter(
-                new MessageFilter.Candidate(null, user, to, text, remoteAddress));
+        CompletionStage<MessageFilter.Verdict> verdict = hub.filter(null, this, to, text);
         if (verdict == null && privates.isDone()) {
             hub.sendPrivate(this, to, text, ref);
             return;

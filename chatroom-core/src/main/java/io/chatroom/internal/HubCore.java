@@ -523,11 +523,12 @@ public final class HubCore implements Hub {
      * not answer within {@code filterTimeout} rejects it (the cause is logged). Null when no
      * filter is configured.
      */
-    CompletionStage<MessageFilter.Verdict> filter(MessageFilter.Candidate message) {
+    CompletionStage<MessageFilter.Verdict> filter(String room, ChatConnection from, String to, String text) {
         MessageFilter filter = settings.messageFilter();
         if (filter == null) {
             return null;
         }
+        MessageFilter.Candidate message = new MessageFilter.Candidate(room, from.user(), to, text, from.remoteAddress());
         CompletionStage<MessageFilter.Verdict> verdict;
         try {
             verdict = Objects.requireNonNull(filter.check(message), "the filter returned no stage");

@@ -280,8 +280,7 @@ final class RoomActor implements Room {
         }
         stopTyping(from.user());
         touch(from.user());
-        CompletionStage<MessageFilter.Verdict> verdict = hub.filter(
-                new MessageFilter.Candidate(name, from.user(), null, text, from.remoteAddress()));
+        CompletionStage<MessageFilter.Verdict> verdict = hub.filter(name, from, null, text);
         if (verdict == null) {
             store(from, text, ref);
             return;
