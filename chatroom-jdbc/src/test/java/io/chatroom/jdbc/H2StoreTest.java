@@ -60,7 +60,7 @@ class H2StoreTest extends JdbcStoreContract {
     JdbcMessageStore.Builder database() {
         if (url == null) {
             url = "jdbc:h2:tcp://127.0.0.1:" + port + "/chat" + DATABASES.incrementAndGet()
-                    + ";WRITE_DELAY=0;LOCK_TIMEOUT=30000";
+                    + ";WRITE_DELAY=0;LOCK_TIMEOUT=30000;DB_CLOSE_ON_EXIT=FALSE";
         }
         return JdbcMessageStore.builder().url(url);
     }
