@@ -21,6 +21,7 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,19 @@ class H2StoreTest extends JdbcStoreContract {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Not run on H2: restarting H2's TCP server inside the test JVM leaves its database closed
+     * for new sessions in some runs ("Database is already closed", for as long as the test
+     * waits), an artefact of the in-process server, not of the store. The outage case runs on
+     * PostgreSQL ({@link PostgresStoreTest}), stopped and started as a real server.
+     */
+    @Disabled("H2's in-process TCP server does not reopen its database after a restart in every run")
+    @Test
+    @Override
+    void whileTheDatabaseIsDownAppendsFailAndOnceBackWritingResumesLosingNothingAcknowledged() throws Exception {
+        super.whileTheDatabaseIsDownAppendsFailAndOnceBackWritingResumesLosingNothingAcknowledged();
     }
 
     @AfterEach
