@@ -1,11 +1,13 @@
 package io.chatroom.spi;
 
+import io.chatroom.LeaveReason;
+
 /**
  * An event that crosses nodes through a {@link Broker}: immutable, and made only of values
  * a broker can serialize (strings, numbers, a {@link StoredMessage}).
  */
-public sealed interface BrokerEvent permits BrokerEvent.RoomMessage, BrokerEvent.Private, BrokerEvent.Signal,
-        BrokerEvent.Kick, BrokerEvent.Ban {
+public sealed interface BrokerEvent permits BrokerEvent.RoomMessage, BrokerEvent.Presence, BrokerEvent.Typing,
+        BrokerEvent.Private, BrokerEvent.Signal, BrokerEvent.Kick, BrokerEvent.Ban {
 
     /**
      * A chat message accepted into a room's history.
@@ -13,6 +15,46 @@ public sealed interface BrokerEvent permits BrokerEvent.RoomMessage, BrokerEvent
      * @param message the stored message, with its id
      */
     record RoomMessage(StoredMessage message) implements BrokerEvent {
+    }
+
+    /**
+     * A user's presence in a room. A node publishes it when its own share changes: the
+     * user's first connection on the node entered the room, the last one left, or all of its
+     * connections there turned away (or one came back). The broker delivers it when the
+     * user's state in the whole cluster changes: present on some node, absent from all, away
+     * on every node where present. The single-node broker delivers what it is given, since
+     * the node is the whole cluster. Publishing the same state twice changes nothing.
+     *
+     * @param room    the room
+     * @param user    the user
+     * @param present whether the user has a connection in the room
+     * @param away    whether every such connection said away (false when absent)
+     * @param reason  why the user left (when absent), else {@code null}
+     * @param ts      when it changed, in epoch milliseconds; the user's "last seen"
+     */
+    record Presence(String room, String user, boolean present, boolean away, LeaveReason reason, long ts)
+            implements BrokerEvent {
+
+        /** The state of a user present in a room. */
+        public static Presence present(String room, String user, boolean away, long ts) {
+            return new Presence(room, user, true, away, null, ts);
+        }
+
+        /** The state of a user who left a room. */
+        public static Presence absent(String room, String user, LeaveReason reason, long ts) {
+            return new Presence(room, user, false, false, reason, ts);
+        }
+    }
+
+    /**
+     * A user started or stopped typing in a room; for every member but the typer's own
+     * connections, on every node. Ephemeral: a broker may drop it while disconnected.
+     *
+     * @param room   the room
+     * @param user   the typer
+     * @param typing whether they are typing now
+     */
+    record Typing(String room, String user, boolean typing) implements BrokerEvent {
     }
 
     /**
