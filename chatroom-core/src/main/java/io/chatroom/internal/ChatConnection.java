@@ -84,6 +84,11 @@ final class ChatConnection implements ClientConnection, Outbound.Owner {
     boolean inRoom;
     /** Owned by the room's executor. */
     boolean away;
+    /**
+     * Owned by the room's executor: the history this connection was greeted with, until the
+     * first message delivered after it that was not in it (see {@code RoomActor#deliver}).
+     */
+    java.util.List<io.chatroom.spi.StoredMessage> greetedWith;
 
     ChatConnection(HubCore hub, ClientSink sink, String room, String user, WireFormat format, String remoteAddress,
                    String since) {

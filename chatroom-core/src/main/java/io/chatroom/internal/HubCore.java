@@ -362,7 +362,16 @@ public final class HubCore implements Hub {
             if (current != room) {
                 return current;
             }
-            return --current.bound == 0 ? null : current;
+            if (--current.bound > 0) {
+                return current;
+            }
+            // Inside the map's lock, so that a room made again for this name subscribes after.
+            try {
+                broker.unsubscribe(name);
+            } catch (RuntimeException e) {
+                LOG.warn("The broker failed to unsubscribe from {}", name, e);
+            }
+            return null;
         });
     }
 
@@ -383,14 +392,14 @@ public final class HubCore implements Hub {
 
     // ---- private messages, signals, credentials -------------------------------------------
 
-    /** Whether the user has a connection that is not ending. */
+    /** Whether the user has a connection that is not ending here, or one on another node. */
     private boolean isOnline(String user) {
         for (ChatConnection c : usersOnline.getOrDefault(user, NONE)) {
             if (!c.isEnding()) {
                 return true;
             }
         }
-        return false;
+        return broker.isOnlineElsewhere(user);
     }
 
     void sendPrivate(ChatConnection from, String recipient, String text, String ref) {
@@ -453,6 +462,16 @@ public final class HubCore implements Hub {
             RoomActor room = rooms.get(m.message().room());
             if (room != null) {
                 room.runOrPost(() -> room.deliver(m.message()));
+            }
+        } else if (event instanceof BrokerEvent.Presence p) {
+            RoomActor room = rooms.get(p.room());
+            if (room != null) {
+                room.runOrPost(() -> room.showPresence(p));
+            }
+        } else if (event instanceof BrokerEvent.Typing t) {
+            RoomActor room = rooms.get(t.room());
+            if (room != null) {
+                room.runOrPost(() -> room.showTyping(t));
             }
         } else if (event instanceof BrokerEvent.Private p) {
             deliverPrivate(p);

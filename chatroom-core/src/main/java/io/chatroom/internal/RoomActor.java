@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * A room: its members, their presence and typing state, and its broadcast loop. Every field
  * is owned by the room's {@link Mailbox}; methods other than {@link #post} and
  * {@link #members()} run only as mailbox tasks, so no lock guards any of it.
+ *
+ * <p>Two views of who is here: {@link #users}, this node's connections per user, whose
+ * changes the room publishes through the broker as {@link BrokerEvent.Presence}; and
+ * {@link #shown}, the users of the whole cluster as the broker delivers them back, which is
+ * what members see (joins, leaves, presence, {@code /who}, {@code welcome}). On one node the
+ * broker hands each change straight back, so the two agree.
  */
 final class RoomActor implements Room {
 
@@ -42,8 +48,14 @@ final class RoomActor implements Room {
 
     /** Connections in the room, in join order. */
     private final List<ChatConnection> members = new ArrayList<>();
-    /** Per user in the room: connections, how many are away, last activity. */
+    /** Per user with connections in the room on this node: how many, how many are away, last activity. */
     private final Map<String, Presence> users = new HashMap<>();
+    /** Per user in the room anywhere in the cluster, as delivered by the broker: away or not, last seen. */
+    private final Map<String, Shown> shown = new HashMap<>();
+    /** Users of the cluster shown as typing to this room's members. */
+    private final java.util.Set<String> typingShown = new java.util.HashSet<>();
+    /** Whether an effect is being applied now (a broker that delivers at once is then inside it). */
+    private boolean applying;
     /** Users typing now, with the timer that clears them. */
     private final Map<String, Clock.Cancellable> typing = new HashMap<>();
     /** Effects called but not yet applied, in call order (see {@link #inOrder}). */
@@ -65,6 +77,33 @@ final class RoomActor implements Room {
         this.name = name;
         this.clock = hub.clock();
         this.mailbox = new Mailbox("room " + name, hub.executor());
+        mailbox.post(this::subscribe);
+    }
+
+    /**
+     * The room's first effect: hear its events from the broker and learn who is in it on
+     * other nodes, before any connection of this node enters.
+     */
+    private void subscribe() {
+        CompletionStage<List<BrokerEvent.Presence>> members;
+        try {
+            members = hub.broker().subscribe(name);
+        } catch (RuntimeException e) {
+            members = CompletableFuture.failedFuture(e);
+        }
+        inOrder(members, (present, failure) -> {
+            if (failure != null) {
+                LOG.warn("Members of {} on other nodes could not be read; the broker sends them when it can", name,
+                        failure);
+                return;
+            }
+            for (BrokerEvent.Presence p : present) {
+                if (p.present()) {
+                    shown.put(p.user(), new Shown(p.away(), p.ts()));
+                }
+            }
+            userCount = shown.size();
+        });
     }
 
     @Override
@@ -83,10 +122,12 @@ final class RoomActor implements Room {
     public CompletionStage<List<io.chatroom.Member>> presence() {
         CompletableFuture<List<io.chatroom.Member>> result = new CompletableFuture<>();
         post(() -> {
-            List<io.chatroom.Member> list = new ArrayList<>(users.size());
+            List<io.chatroom.Member> list = new ArrayList<>(shown.size());
             for (String user : sortedUsers()) {
-                Presence p = users.get(user);
-                list.add(new io.chatroom.Member(user, isAway(user) ? "away" : "online", p.connections, p.lastSeen));
+                Shown s = shown.get(user);
+                Presence here = users.get(user);
+                list.add(new io.chatroom.Member(user, s.away ? "away" : "online",
+                        here == null ? 0 : here.connections, s.lastSeen));
             }
             result.complete(list);
         });
@@ -156,23 +197,26 @@ final class RoomActor implements Room {
         connection.inRoom = true;
         members.add(connection);
         Presence presence = users.computeIfAbsent(user, u -> new Presence());
-        userCount = users.size();
         presence.connections++;
         if (connection.away) {
             presence.away++;
         }
         presence.lastSeen = clock.epochMillis();
-        greet(connection, history, presence.connections == 1);
+        greet(connection, history);
         if (presence.connections == 1) {
-            long ts = clock.epochMillis();
-            broadcast(new Outgoing(format -> format == WireFormat.TEXT
-                    ? TextFormat.joined(user) : JsonFormat.join(name, user, ts)));
             hub.listener().joined(name, user);
-            if (connection.away) {
-                broadcastPresence(user);   // it said away before it entered
-            }
+            announce(BrokerEvent.Presence.present(name, user, connection.away, presence.lastSeen));
         } else if (wasAway != isAway(user)) {
-            broadcastPresence(user);
+            announce(BrokerEvent.Presence.present(name, user, isAway(user), presence.lastSeen));
+        }
+    }
+
+    /** Tells the cluster this node's share of a user's presence; it comes back as {@link #showPresence}. */
+    private void announce(BrokerEvent.Presence presence) {
+        try {
+            hub.broker().publish(presence);
+        } catch (RuntimeException e) {
+            LOG.warn("Presence of {} in {} not published", presence.user(), name, e);
         }
     }
 
@@ -182,13 +226,14 @@ final class RoomActor implements Room {
      * It takes at most half of the send queue's limits (the newest messages that fit), so
      * that what the server chose to send never makes the newcomer a slow consumer.
      */
-    private void greet(ChatConnection connection, History found, boolean firstOfUser) {
+    private void greet(ChatConnection connection, History found) {
         List<StoredMessage> history = found.messages();
         boolean recovered = found.recovered();
         Budget budget = Budget.greeting(hub.settings());
         List<Frame> greeting;
         if (connection.format() == WireFormat.TEXT) {
-            Frame ownJoin = firstOfUser ? null : Frame.of(TextFormat.joined(connection.user()));
+            // Already shown: no join line will come for it, so the greeting ends with one.
+            Frame ownJoin = shown.containsKey(connection.user()) ? Frame.of(TextFormat.joined(connection.user())) : null;
             if (ownJoin != null) {
                 budget.take(ownJoin.byteLength());
             }
@@ -207,9 +252,15 @@ final class RoomActor implements Room {
                 greeting.add(ownJoin);
             }
         } else {
-            List<JsonFormat.Member> list = new ArrayList<>(users.size());
+            List<JsonFormat.Member> list = new ArrayList<>(shown.size() + 1);
+            boolean self = false;
             for (String user : sortedUsers()) {
-                list.add(new JsonFormat.Member(user, isAway(user) ? "away" : "online"));
+                list.add(new JsonFormat.Member(user, shown.get(user).away ? "away" : "online"));
+                self |= user.equals(connection.user());
+            }
+            if (!self) {   // its own join is on its way through the broker
+                list.add(new JsonFormat.Member(connection.user(), isAway(connection.user()) ? "away" : "online"));
+                list.sort(Comparator.comparing(JsonFormat.Member::user, BY_NAME));
             }
             List<StoredMessage> fitting = budget.newestFitting(history,
                     h -> JsonFormat.welcome(name, connection.user(), list, h, false, hub.settings()));
@@ -217,6 +268,7 @@ final class RoomActor implements Room {
                     recovered && fitting.size() == history.size(), hub.settings())));
         }
         connection.greet(greeting);
+        connection.greetedWith = history.isEmpty() ? null : history;
     }
 
     /**
@@ -237,19 +289,15 @@ final class RoomActor implements Room {
             }
             if (presence.connections == 0) {
                 users.remove(user);
-                userCount = users.size();
-                // During a shutdown everyone leaves: n members would get n leave lines each.
                 if (!hub.isShuttingDown()) {
                     stopTyping(user);
-                    long ts = clock.epochMillis();
-                    broadcast(new Outgoing(format -> format == WireFormat.TEXT
-                            ? TextFormat.left(user) : JsonFormat.leave(name, user, ts, reason)));
                 } else {
                     cancelTyping(user);
                 }
                 hub.listener().left(name, user, reason);
+                announce(BrokerEvent.Presence.absent(name, user, reason, clock.epochMillis()));
             } else if (wasAway != isAway(user)) {
-                broadcastPresence(user);
+                announce(BrokerEvent.Presence.present(name, user, isAway(user), clock.epochMillis()));
             }
         }
         release();
@@ -340,23 +388,56 @@ final class RoomActor implements Room {
         });
     }
 
-    /** A message accepted into this room, on this node or another, delivered by the broker. */
+    /**
+     * A message accepted into this room, on this node or another, delivered by the broker.
+     * A broker that delivers at once, inside the effect that published it, is applied then;
+     * one that delivers later takes its turn behind the effects already pending (a greeting
+     * read, an append whose stage has not come back), so that a newcomer whose history was
+     * read before the message came gets it live, and the sender's copy carries its ref.
+     */
     void deliver(StoredMessage message) {
+        if (applying) {
+            broadcastMessage(message);
+        } else {
+            inOrder(CompletableFuture.completedFuture(message), (m, never) -> broadcastMessage(m));
+        }
+    }
+
+    private void broadcastMessage(StoredMessage message) {
+        Shown sender = message.from() == null ? null : shown.get(message.from());
+        if (sender != null) {
+            sender.lastSeen = message.ts();
+        }
         Outgoing event = new Outgoing(format -> format == WireFormat.TEXT
                 ? TextFormat.entry(message) : JsonFormat.entry(message));
         PendingRef pending = refs.remove(message.id());
-        if (pending == null || pending.connection.format() != WireFormat.JSON) {
-            broadcast(event);
-            return;
-        }
         for (int i = 0, n = members.size(); i < n; i++) {
             ChatConnection member = members.get(i);
-            if (member == pending.connection) {
+            if (member.greetedWith != null && alreadyGreeted(member, message.id())) {
+                continue;
+            }
+            if (pending != null && member == pending.connection && member.format() == WireFormat.JSON) {
                 member.offer(Frame.of(JsonFormat.message(message, pending.ref)));
             } else {
                 member.offer(event.frame(member.format()));
             }
         }
+    }
+
+    /**
+     * Whether the member's greeting already held this message: a broker on several nodes
+     * may deliver a message that was stored before the newcomer's history was read, but
+     * reached this node after. The first message not in it is newer than all of it, so the
+     * check ends there.
+     */
+    private static boolean alreadyGreeted(ChatConnection member, String id) {
+        for (StoredMessage m : member.greetedWith) {
+            if (m.id().equals(id)) {
+                return true;
+            }
+        }
+        member.greetedWith = null;
+        return false;
     }
 
     /** A page of older messages: the newest of them that fit in half the send queue, {@code more} if any were left out. */
@@ -409,8 +490,57 @@ final class RoomActor implements Room {
         presence.away += away ? 1 : -1;
         presence.lastSeen = clock.epochMillis();
         if (wasAway != isAway(user)) {
+            announce(BrokerEvent.Presence.present(name, user, isAway(user), presence.lastSeen));
+        }
+    }
+
+    /**
+     * A user's presence in the whole cluster changed, as the broker tells it: members see
+     * the join, the leave or the new status. Applied at once, so that a slow store never
+     * holds presence up; the same state twice shows nothing.
+     */
+    void showPresence(BrokerEvent.Presence p) {
+        String user = p.user();
+        Shown before = shown.get(user);
+        if (!p.present()) {
+            if (before == null) {
+                return;
+            }
+            shown.remove(user);
+            userCount = shown.size();
+            boolean wasTyping = typingShown.remove(user);
+            // During a shutdown everyone leaves: n members would get n leave lines each.
+            if (!hub.isShuttingDown()) {
+                if (wasTyping) {
+                    broadcastEphemeral("typing " + user, Frame.of(JsonFormat.typing(name, user, false)), user);
+                }
+                LeaveReason reason = p.reason() != null ? p.reason() : LeaveReason.CLOSED;
+                broadcast(new Outgoing(format -> format == WireFormat.TEXT
+                        ? TextFormat.left(user) : JsonFormat.leave(name, user, p.ts(), reason)));
+            }
+            return;
+        }
+        if (before == null) {
+            shown.put(user, new Shown(p.away(), p.ts()));
+            userCount = shown.size();
+            broadcast(new Outgoing(format -> format == WireFormat.TEXT
+                    ? TextFormat.joined(user) : JsonFormat.join(name, user, p.ts())));
+            if (p.away()) {
+                broadcastPresence(user);   // it said away before it entered
+            }
+        } else if (before.away != p.away()) {
+            before.away = p.away();
+            before.lastSeen = p.ts();
             broadcastPresence(user);
         }
+    }
+
+    /** Someone in the cluster started or stopped typing, as the broker tells it. */
+    void showTyping(BrokerEvent.Typing t) {
+        if (!shown.containsKey(t.user()) || (t.typing() ? !typingShown.add(t.user()) : !typingShown.remove(t.user()))) {
+            return;
+        }
+        broadcastEphemeral("typing " + t.user(), Frame.of(JsonFormat.typing(name, t.user(), t.typing())), t.user());
     }
 
     /** A typing indicator, at once; only from a connection that has entered and not left. */
@@ -455,12 +585,16 @@ final class RoomActor implements Room {
     }
 
     private void broadcastTyping(String user, boolean now) {
-        broadcastEphemeral("typing " + user, Frame.of(JsonFormat.typing(name, user, now)), user);
+        try {
+            hub.broker().publish(new BrokerEvent.Typing(name, user, now));
+        } catch (RuntimeException e) {
+            LOG.debug("Typing of {} in {} not published", user, name, e);
+        }
     }
 
     private void broadcastPresence(String user) {
-        Presence presence = users.get(user);
-        Frame frame = Frame.of(JsonFormat.presence(name, user, isAway(user) ? "away" : "online", presence.lastSeen));
+        Shown s = shown.get(user);
+        Frame frame = Frame.of(JsonFormat.presence(name, user, s.away ? "away" : "online", s.lastSeen));
         broadcastEphemeral("presence " + user, frame, null);
     }
 
@@ -516,11 +650,15 @@ final class RoomActor implements Room {
     }
 
     /** One effect that throws must not hold back those behind it. */
-    private static void applySafely(Ready<?> ready) {
+    private void applySafely(Ready<?> ready) {
+        boolean outer = applying;
+        applying = true;
         try {
             ready.apply();
         } catch (RuntimeException e) {
             LOG.error("An effect of the room failed; the room goes on", e);
+        } finally {
+            applying = outer;
         }
     }
 
@@ -566,7 +704,7 @@ final class RoomActor implements Room {
     }
 
     private List<String> sortedUsers() {
-        List<String> names = new ArrayList<>(users.keySet());
+        List<String> names = new ArrayList<>(shown.keySet());
         names.sort(BY_NAME);
         return names;
     }
@@ -590,6 +728,17 @@ final class RoomActor implements Room {
         int connections;
         int away;
         long lastSeen;
+    }
+
+    /** A user of the cluster as this room shows them. */
+    private static final class Shown {
+        boolean away;
+        long lastSeen;
+
+        Shown(boolean away, long lastSeen) {
+            this.away = away;
+            this.lastSeen = lastSeen;
+        }
     }
 
     private record PendingRef(ChatConnection connection, String ref) {
