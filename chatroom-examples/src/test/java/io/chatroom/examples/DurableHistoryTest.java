@@ -9,20 +9,16 @@ import io.chatroom.jdbc.JdbcMessageStore;
 import io.chatroom.jdbc.TestPostgres;
 import io.chatroom.spi.StoredMessage;
 import io.chatroom.testing.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -43,11 +39,11 @@ class DurableHistoryTest {
     private final List<ChatClient> clients = new ArrayList<>();
 
     @AfterEach
-    void stopEverything() {
+    void stopEverything() throws InterruptedException {
         clients.forEach(ChatClient::abort);
         for (ServerProcess s : servers) {
-            s.process.destroyForcibly();
-            System.out.println("---- server output\n" + s.output);   // in the surefire report
+            s.kill();
+            System.out.println("---- server output\n" + s.output());   // in the surefire report
         }
     }
 
@@ -82,7 +78,7 @@ class DurableHistoryTest {
                 received.add(event);
             }
         }
-        server.process.destroyForcibly().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);   // kill -9
+        server.kill();   // kill -9
         flooding.set(false);
         flood.join(DEADLINE.toMillis());
         for (String frame : bob.drainFrames()) {
@@ -191,22 +187,14 @@ class DurableHistoryTest {
     // ---- helpers --------------------------------------------------------------------------
 
     private ServerProcess start(List<String> flags, Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ChatServer.class.getName(),
-                "--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
-                "--rate-burst", "1000000", "--rate-per-second", "1000000", "--drain-timeout", "5s"));
-        command.addAll(flags);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        ServerProcess server = new ServerProcess(builder.start());
+        ServerProcess server = ServerProcess.start(flags, env);
         servers.add(server);
-        server.awaitReady();
         return server;
     }
 
     private ChatClient connect(ServerProcess server, String room, String user, String since) {
         String query = "?room=" + room + "&user=" + user + (since == null ? "" : "&since=" + since);
-        ChatClient client = ChatClient.connect(user, URI.create(server.endpoint + query), JSON);
+        ChatClient client = ChatClient.connect(user, URI.create(server.endpoint() + query), JSON);
         clients.add(client);
         return client;
     }
@@ -222,48 +210,5 @@ class DurableHistoryTest {
 
     private static long seq(String id) {
         return Long.parseLong(id.substring(id.indexOf('-') + 1));
-    }
-
-    /** The example server in a child JVM; its output is kept for failure messages. */
-    private static final class ServerProcess {
-        private final Process process;
-        private final StringBuffer output = new StringBuffer();
-        private final CompletableFuture<String> ready = new CompletableFuture<>();
-        private String endpoint;
-
-        ServerProcess(Process process) {
-            this.process = process;
-            Thread pump = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        output.append(line).append('\n');
-                        int at = line.indexOf("Chat server ready: ");
-                        if (at >= 0) {
-                            ready.complete(line.substring(at + "Chat server ready: ".length()).replaceAll("\\?.*", ""));
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-                ready.completeExceptionally(new AssertionError("the server exited:\n" + output));
-            }, "test-server-output");
-            pump.setDaemon(true);
-            pump.start();
-        }
-
-        void awaitReady() {
-            try {
-                endpoint = ready.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("the server did not start:\n" + output, e);
-            }
-        }
-
-        /** SIGTERM: the server drains, then closes its store; waits for it to exit. */
-        void stopGracefully() throws InterruptedException {
-            process.destroy();
-            assertTrue(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), () -> "still running:\n" + output);
-        }
     }
 }
