@@ -13,7 +13,7 @@ public interface Room {
     /** The room's name, as given in the handshake. */
     String name();
 
-    /** The names of the users in the room, sorted case-insensitively, one entry per user. */
+    /** The names of the users in the room (on every node, when clustered), sorted case-insensitively, one entry per user. */
     CompletionStage<List<String>> members();
 
     /** Each user in the room with their status and connection count, sorted like {@link #members()}. */
