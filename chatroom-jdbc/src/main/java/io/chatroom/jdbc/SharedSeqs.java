@@ -62,24 +62,25 @@ final class SharedSeqs {
         for (Write w : group) {
             perRoom.merge(w.room(), 1, Integer::sum);
         }
-        Map<String, Long> last = lock(c, perRoom);
-        if (last.size() < perRoom.size()) {
+        List<String> missing = lock(c, perRoom);
+        if (!missing.isEmpty()) {
             c.rollback();
-            List<String> missing = new ArrayList<>();
-            for (String room : perRoom.keySet()) {
-                if (!last.containsKey(room)) {
-                    missing.add(room);
-                }
-            }
             addRooms(c, missing);
-            last = lock(c, perRoom);
-            if (last.size() < perRoom.size()) {
+            missing = lock(c, perRoom);
+            if (!missing.isEmpty()) {
                 throw new SQLException("chatroom_seq lost rooms while they were being written: " + missing);
             }
         }
+        Map<String, Long> last = taken(c, perRoom);
         Map<String, long[]> next = new HashMap<>();
         for (Map.Entry<String, Integer> room : perRoom.entrySet()) {
-            next.put(room.getKey(), new long[] {last.get(room.getKey()) - room.getValue() + 1});
+            Long after = last.get(room.getKey());
+            if (after == null || after < room.getValue()) {
+                // Only when the driver hid the update counts and another store added the row meanwhile.
+                throw new SQLException("room " + room.getKey() + " took " + room.getValue() + " seqs but its counter is "
+                        + after);
+            }
+            next.put(room.getKey(), new long[] {after - room.getValue() + 1});
         }
         long[] seqs = new long[group.size()];
         for (int i = 0; i < seqs.length; i++) {
@@ -88,8 +89,12 @@ final class SharedSeqs {
         return seqs;
     }
 
-    /** Takes each room's seqs, locking its row; the rooms' last seqs now, without those that have no row. */
-    private static Map<String, Long> lock(Connection c, TreeMap<String, Integer> perRoom) throws SQLException {
+    /**
+     * Takes each room's seqs, locking its row; the rooms that have no row. The update's count
+     * says so, not a read after it: another store may add the row in between.
+     */
+    private static List<String> lock(Connection c, TreeMap<String, Integer> perRoom) throws SQLException {
+        int[] updated;
         try (PreparedStatement take = c.prepareStatement(TAKE)) {
             for (Map.Entry<String, Integer> room : perRoom.entrySet()) {
                 take.setString(1, room.getKey());
@@ -98,8 +103,20 @@ final class SharedSeqs {
                 take.setString(4, room.getKey());
                 take.addBatch();
             }
-            take.executeBatch();
+            updated = take.executeBatch();
         }
+        List<String> missing = new ArrayList<>();
+        int i = 0;
+        for (String room : perRoom.keySet()) {
+            if (updated[i++] == 0) {
+                missing.add(room);
+            }
+        }
+        return missing;
+    }
+
+    /** The rooms' last seqs, as this transaction left them. */
+    private static Map<String, Long> taken(Connection c, TreeMap<String, Integer> perRoom) throws SQLException {
         StringBuilder sql = new StringBuilder(TAKEN.length() + 3 * perRoom.size()).append(TAKEN);
         for (int i = 0; i < perRoom.size(); i++) {
             sql.append(i == 0 ? "?" : ", ?");
