@@ -1,7 +1,7 @@
 package io.chatroom.jdbc;
 
-import io.chatroom.spi.StoredMessage;
 import com.zaxxer.hikari.HikariDataSource;
+import io.chatroom.spi.StoredMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,21 +23,29 @@ import org.slf4j.LoggerFactory;
  * their stages: each succeeds after the commit, or every one of the group fails with the
  * error. Callers only queue; no caller ever waits on the database.
  *
- * <p>Messages of one room are queued in call order with strictly growing seqs, and groups
- * commit one after the other, so a message's commit implies the commit (or failure) of
- * every message queued before it, of every room.
+ * <p>A message comes with its seq (given at call time), or, for a shared store, gets it in
+ * the group's transaction ({@link SharedSeqs}). Either way messages of one room are queued
+ * in call order and their seqs grow in that order, and groups commit one after the other,
+ * so a message's commit implies the commit (or failure) of every message queued before it,
+ * of every room.
  */
 final class GroupCommitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
 
-    /** A message waiting for its commit. */
-    record Write(StoredMessage message, long seq, CompletableFuture<StoredMessage> stored) {
+    /** The seq of a write whose seq the commit gives (a shared store's). */
+    static final long AT_COMMIT = 0;
+
+    /** A message waiting for its commit: its seq, or {@link #AT_COMMIT}. */
+    record Write(String room, String from, String text, long ts, long seq, CompletableFuture<StoredMessage> stored) {
     }
 
-    private static final Write STOP = new Write(null, 0, null);
+    private static final Write STOP = new Write(null, null, null, 0, 0, null);
 
     private final DataSource dataSource;
+    private final Queries queries;
+    /** Whether seqs are given at commit, from chatroom_seq, rather than by the callers. */
+    private final boolean shared;
     private final int maxBatch;
     private final int maxQueued;
     /** Messages queued or being written; the writer thread and callers. */
@@ -51,8 +59,10 @@ final class GroupCommitter {
     /** Failed groups since the last commit; the writer thread only. */
     private int failedGroups;
 
-    GroupCommitter(DataSource dataSource, int maxBatch, int maxQueued) {
+    GroupCommitter(DataSource dataSource, Queries queries, boolean shared, int maxBatch, int maxQueued) {
         this.dataSource = dataSource;
+        this.queries = queries;
+        this.shared = shared;
         this.maxBatch = maxBatch;
         this.maxQueued = maxQueued;
         this.thread = new Thread(this::run, "chatroom-jdbc-writer");
@@ -131,19 +141,23 @@ final class GroupCommitter {
     }
 
     private void write(List<Write> group) {
+        long[] seqs;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement insert = c.prepareStatement(Queries.INSERT)) {
-                for (Write w : group) {
-                    StoredMessage m = w.message;
-                    insert.setString(1, m.room());
-                    insert.setLong(2, w.seq);
-                    insert.setString(3, m.from());
-                    insert.setString(4, m.text());
-                    insert.setLong(5, m.ts());
-                    insert.addBatch();
+            try {
+                seqs = shared ? SharedSeqs.take(c, group) : givenSeqs(group);
+                try (PreparedStatement insert = c.prepareStatement(Queries.INSERT)) {
+                    for (int i = 0; i < seqs.length; i++) {
+                        Write w = group.get(i);
+                        insert.setString(1, w.room);
+                        insert.setLong(2, seqs[i]);
+                        insert.setString(3, w.from);
+                        insert.setString(4, w.text);
+                        insert.setLong(5, w.ts);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
                 }
-                insert.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -162,9 +176,18 @@ final class GroupCommitter {
             failedGroups = 0;
         }
         queued.addAndGet(-group.size());
-        for (Write w : group) {
-            w.stored.complete(w.message);
+        for (int i = 0; i < seqs.length; i++) {
+            Write w = group.get(i);
+            w.stored.complete(new StoredMessage(queries.id(seqs[i]), w.room, w.from, w.text, w.ts));
         }
+    }
+
+    private static long[] givenSeqs(List<Write> group) {
+        long[] seqs = new long[group.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = group.get(i).seq;
+        }
+        return seqs;
     }
 
     private void failAll(List<Write> group, Exception failure) {

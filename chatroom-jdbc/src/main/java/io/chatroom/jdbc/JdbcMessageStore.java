@@ -52,16 +52,32 @@ import org.flywaydb.core.Flyway;
  * a busy server makes few, large commits. Reads run on their own small pool.
  *
  * <p><b>Order.</b> Message ids are {@code GENERATION-SEQ}: the generation is fixed when the
- * schema is created, and the seq of each room is given when {@link #append} is called, from a
- * counter read once from the database, so ids grow strictly in call order and across
- * restarts, and a {@code since} id from before a restart still recovers exactly what was
- * missed. A read sees exactly the appends of its room called before it: it runs once those
- * are committed, and is bounded by the last seq given when it was called.
+ * schema is created, so ids grow across restarts, and a {@code since} id from before a
+ * restart still recovers exactly what was missed. Ids grow strictly in each room's call
+ * order. Where the seq comes from depends on {@link Builder#shared}:
+ * <ul>
+ *   <li><b>One store per database</b> (the default): the seq of each room is given when
+ *       {@link #append} is called, from a counter read once from the database. A read sees
+ *       exactly the appends of its room called before it: it runs once those are committed,
+ *       and is bounded by the last seq given when it was called.</li>
+ *   <li><b>Shared</b> (several stores, one per chat node, on one database): the seq is given
+ *       when the message is committed, in the writer's transaction, from the room's counter
+ *       row, which that transaction holds locked until it ends. Each room has one dense
+ *       sequence over all the stores: seqs 1, 2, 3, ..., none given twice and none skipped,
+ *       and a seq is final (and the message readable by every store) once its append's
+ *       stage completed. A read still runs once this store's appends of the room called
+ *       before it are committed, so it sees at least those; it also sees what other stores
+ *       committed meanwhile. {@link #since} is complete only when it returns every message
+ *       after the id, without a gap. To read one message by its seq: {@code before(room,
+ *       GENERATION-(seq + 1), 1)}.</li>
+ * </ul>
  *
  * <p><b>Failures.</b> While the database cannot be reached, appends fail their stage (the
  * sender is told {@code unavailable}) and reads fail; writing resumes by itself when it is
- * back. Nothing whose stage completed is lost. Only one store may write to a database at a
- * time: two would give the same ids.
+ * back. Nothing whose stage completed is lost. A store that is not shared may leave a seq
+ * unused where a commit failed, and must be the only store writing to its database: two
+ * would give the same ids. A shared store's failed commit gives its seqs back, so the next
+ * message of the room takes the first of them.
  *
  * <p><b>Schema.</b> {@link Builder#build()} creates and upgrades the tables with Flyway
  * (its own history table, {@code chatroom_schema_history}), on H2 and PostgreSQL.
@@ -82,6 +98,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
     public static final int DEFAULT_ROOMS_KEPT = 10_000;
     /** How long {@link #close()} waits for queued messages to be committed. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Whether several stores may write to the database at once ({@link Builder#shared}): not by default. */
+    public static final boolean DEFAULT_SHARED = false;
 
     private static final Pattern ID = Pattern.compile("[0-9a-z]{1,13}-[1-9][0-9]{0,17}");
     private static final String MIGRATIONS = "classpath:io/chatroom/jdbc/migration";
@@ -96,6 +114,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
     private final HikariDataSource ownPool;
     private final String generation;
     private final Queries queries;
+    /** Whether seqs are given at commit time, so that several stores may share the database. */
+    private final boolean shared;
     private final ConcurrentHashMap<String, RoomLine> rooms = new ConcurrentHashMap<>();
     private final int roomsKept;
     private final GroupCommitter writer;
@@ -112,8 +132,9 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         this.ownPool = ownPool;
         this.generation = generation;
         this.queries = new Queries(generation);
+        this.shared = b.shared;
         this.roomsKept = b.roomsKept;
-        this.writer = new GroupCommitter(dataSource, DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUED);
+        this.writer = new GroupCommitter(dataSource, queries, shared, DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUED);
         this.readers = Executors.newFixedThreadPool(DEFAULT_READ_THREADS, threads("chatroom-jdbc-reader"));
         if (b.maxAge != null || b.maxPerRoom > 0) {
             this.retention = new Retention(dataSource, b.maxAge, b.maxPerRoom, b.clock);
@@ -157,8 +178,9 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
                 stored.completeExceptionally(new SQLException(DEFAULT_MAX_QUEUED + " messages wait for the database"));
                 return;
             }
-            long seq = line.nextSeq(stored);
-            writer.add(new GroupCommitter.Write(new StoredMessage(queries.id(seq), room, from, kept, ts), seq, stored));
+            line.wrote(stored);
+            long seq = shared ? GroupCommitter.AT_COMMIT : line.nextSeq();
+            writer.add(new GroupCommitter.Write(room, from, kept, ts, seq, stored));
         });
         return stored.copy();
     }
@@ -171,7 +193,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return result.copy();
         }
         call(room, result, line -> {
-            long bound = line.lastSeq();
+            long bound = bound(line);
             if (bound == 0) {
                 result.complete(List.of());   // the room never had a message
                 return;
@@ -195,12 +217,13 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return result.copy();
         }
         call(room, result, line -> {
-            long bound = line.lastSeq();
+            long bound = bound(line);
             if (seq > bound) {
                 result.complete(new Recovery(false, List.of()));   // never given
                 return;
             }
-            afterWrites(line, result, c -> queries.since(c, room, seq, bound, Math.max(0, Math.min(limit, MAX_ROWS))));
+            int rows = Math.max(0, Math.min(limit, MAX_ROWS));
+            afterWrites(line, result, c -> queries.since(c, room, seq, bound, rows, shared));
         });
         return result.copy();
     }
@@ -214,7 +237,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return result.copy();
         }
         call(room, result, line -> {
-            long last = Math.min(seq - 1, line.lastSeq());
+            long last = Math.min(seq - 1, bound(line));
             afterWrites(line, result, c -> queries.before(c, room, last, Math.min(limit, MAX_ROWS)));
         });
         return result.copy();
@@ -267,7 +290,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public String toString() {
-        return "JdbcMessageStore[generation " + generation + ", " + rooms.size() + " rooms known]";
+        return "JdbcMessageStore[generation " + generation + (shared ? ", shared" : "") + ", " + rooms.size()
+                + " rooms known]";
     }
 
     // ---- package-private, for tests ------------------------------------------------------
@@ -306,7 +330,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return;
         }
         while (true) {
-            RoomLine line = rooms.computeIfAbsent(room, RoomLine::new);
+            RoomLine line = rooms.computeIfAbsent(room, shared ? RoomLine::known : RoomLine::new);
             RoomLine.Entry entry = line.enter(op, result);
             if (entry == RoomLine.Entry.EVICTED) {
                 rooms.remove(room, line);
@@ -366,6 +390,11 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
                 excess--;
             }
         }
+    }
+
+    /** The last seq a read of the room may see: the last given, or none for a shared store; only inside an op. */
+    private long bound(RoomLine line) {
+        return shared ? Queries.UNBOUNDED : line.lastSeq();
     }
 
     /** A read, on the readers' pool, once every append of the room called before it is committed or failed. */
@@ -444,6 +473,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         private int maxPerRoom;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
         private int roomsKept = DEFAULT_ROOMS_KEPT;
+        private boolean shared = DEFAULT_SHARED;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -519,6 +549,25 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             }
             this.maxAge = maxAge;
             this.maxPerRoom = maxPerRoom;
+            return this;
+        }
+
+        /**
+         * Whether several stores (one per chat node of a cluster) write to this database at
+         * once; off by default ({@link #DEFAULT_SHARED}), for one store per database. Every
+         * store on the database must then be shared. A shared store gives each message its
+         * seq when the message is committed, in the commit's transaction, from the room's
+         * counter row in {@code chatroom_seq}: each room keeps one dense sequence (1, 2, 3,
+         * ...) over all the stores, and a failed commit gives its seqs back.
+         *
+         * <p>What it costs: one more statement per room in each commit (the room's counter
+         * row is updated, and read back), and the rooms' commits take turns across the
+         * stores: a commit holds its rooms' rows locked until it ends, so another store's
+         * commit of any of those rooms waits for it. Reads still see this store's earlier
+         * appends, and also what other stores committed meanwhile.
+         */
+        public Builder shared(boolean shared) {
+            this.shared = shared;
             return this;
         }
 

@@ -13,8 +13,10 @@ import java.util.List;
 
 /**
  * The SQL of the store, in the dialect H2 and PostgreSQL share. Every query of a room walks
- * the primary key {@code (room, seq)}, and every read is bounded by the last seq given when
- * it was called, so that it never sees an append called after it.
+ * the primary key {@code (room, seq)}. A store that is not shared bounds every read by the
+ * last seq given when it was called, so that it never sees an append called after it; a
+ * shared store's reads are bounded by nothing ({@link #UNBOUNDED}): what other stores
+ * committed meanwhile shows too.
  */
 final class Queries {
 
@@ -33,6 +35,9 @@ final class Queries {
             + " WHERE room = ? AND seq >= ? AND seq <= ? ORDER BY seq FETCH FIRST ? ROWS ONLY";
     static final String BEFORE = "SELECT seq, sender, body, ts FROM chatroom_message"
             + " WHERE room = ? AND seq <= ? ORDER BY seq DESC FETCH FIRST ? ROWS ONLY";
+
+    /** The bound of a shared store's reads. */
+    static final long UNBOUNDED = Long.MAX_VALUE;
 
     private final String generation;
 
@@ -73,10 +78,13 @@ final class Queries {
 
     /**
      * The messages after {@code seq} up to {@code bound} when the message {@code seq} itself
-     * is still held (retention deletes oldest first, so then every later one is too) and
-     * there are at most {@code limit} of them.
+     * is still held (retention deletes oldest first, so then every later one is too), there
+     * are at most {@code limit} of them and, when {@code dense}, their seqs follow each other
+     * without a gap. A shared store's seqs are dense and commit in seq order, so a gap never
+     * shows; it is checked all the same, since a gap would be a message missed for good. A
+     * store that is not shared leaves a gap where a group failed, so it checks nothing.
      */
-    Recovery since(Connection c, String room, long seq, long bound, int limit) throws SQLException {
+    Recovery since(Connection c, String room, long seq, long bound, int limit, boolean dense) throws SQLException {
         List<StoredMessage> rows;
         try (PreparedStatement s = c.prepareStatement(SINCE)) {
             s.setString(1, room);
@@ -87,6 +95,9 @@ final class Queries {
         }
         if (rows.isEmpty() || !rows.get(0).id().equals(id(seq)) || rows.size() - 1 > limit) {
             return new Recovery(false, List.of());
+        }
+        if (dense && !rows.get(rows.size() - 1).id().equals(id(seq + rows.size() - 1))) {
+            return new Recovery(false, List.of());   // the seqs are strictly growing: the last tells
         }
         return new Recovery(true, List.copyOf(rows.subList(1, rows.size())));
     }

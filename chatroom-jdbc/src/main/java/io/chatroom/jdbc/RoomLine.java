@@ -9,7 +9,9 @@ import java.util.function.Consumer;
 /**
  * One room's ids and order in the store: the last seq given (read once from the database
  * when the store first meets the room), the write that the room's next read must wait for,
- * and the calls made while the seq was being read, kept to run in call order.
+ * and the calls made while the seq was being read, kept to run in call order. A shared
+ * store's lines give no seqs (its commits do) and start {@link #known}: they only order
+ * the room's reads after its appends.
  *
  * <p>Every field is guarded by this object's monitor, held only for moments and never
  * across I/O. A room's calls come one at a time (the {@code MessageStore} contract); the
@@ -25,7 +27,7 @@ final class RoomLine {
 
     final String room;
 
-    /** The last seq given in this room, or {@link #UNKNOWN}. */
+    /** The last seq given in this room, or {@link #UNKNOWN}; 0 for good in a shared store's line. */
     private long lastSeq = UNKNOWN;
     /** Whether the last seq is being read from the database. */
     private boolean loading;
@@ -40,6 +42,13 @@ final class RoomLine {
 
     RoomLine(String room) {
         this.room = room;
+    }
+
+    /** A line that needs no seq from the database: a shared store's, whose commits give the seqs. */
+    static RoomLine known(String room) {
+        RoomLine line = new RoomLine(room);
+        line.lastSeq = 0;
+        return line;
     }
 
     /** A call waiting for the room's last seq. */
@@ -93,10 +102,15 @@ final class RoomLine {
         }
     }
 
-    /** The next seq of the room, for an append; only inside an op. */
-    long nextSeq(CompletableFuture<?> write) {
+    /** An append called now: the room's next reads wait for {@code write}; only inside an op. */
+    void wrote(CompletableFuture<?> write) {
         assert Thread.holdsLock(this);
         lastWrite = write;
+    }
+
+    /** The next seq of the room, for an append of a store that is not shared; only inside an op. */
+    long nextSeq() {
+        assert Thread.holdsLock(this);
         return ++lastSeq;
     }
 

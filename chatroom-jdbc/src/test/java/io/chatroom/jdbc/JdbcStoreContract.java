@@ -12,16 +12,19 @@ import io.chatroom.spi.StoredMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -297,6 +300,170 @@ abstract class JdbcStoreContract {
 
         long transactions = store.transactions() - before;
         assertTrue(transactions <= 3, n + " messages took " + transactions + " transactions");
+    }
+
+    // ---- shared: several stores on one database --------------------------------------------
+
+    @Test
+    void sharedStoresOnOneDatabaseGiveEachRoomOneDenseSequenceThatEveryStoreReadsAlike() throws Exception {
+        int rooms = 4;
+        int perRoom = 500;
+        List<JdbcMessageStore> nodes = List.of(open(database().shared(true)), open(database().shared(true)));
+        JdbcMessageStore watcher = open(database().shared(true));   // only reads, while the nodes write
+        ExecutorService callers = Executors.newFixedThreadPool(nodes.size() * rooms + 1);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            // results.get(node).get(room): that node's appends to that room, in call order
+            List<List<Future<List<StoredMessage>>>> results = new ArrayList<>();
+            for (int n = 0; n < nodes.size(); n++) {
+                JdbcMessageStore node = nodes.get(n);
+                String name = "node" + n;
+                List<Future<List<StoredMessage>>> byRoom = new ArrayList<>();
+                for (int r = 0; r < rooms; r++) {
+                    String room = "room" + r;
+                    // One caller per room and node, as each node's room executor calls.
+                    byRoom.add(callers.submit(() -> {
+                        go.await();
+                        List<CompletionStage<StoredMessage>> stages = new ArrayList<>();
+                        for (int i = 0; i < perRoom; i++) {
+                            stages.add(node.append(room, name, name + ":" + i, i));
+                        }
+                        return stages.stream().map(JdbcStoreContract::await).toList();
+                    }));
+                }
+                results.add(byRoom);
+            }
+            // While they write, what any store can read of a room is always 1..k: a seq is
+            // visible only once every smaller one is.
+            Future<Integer> watched = callers.submit(() -> {
+                int reads = 0;
+                go.await();
+                while (!results.stream().flatMap(List::stream).allMatch(Future::isDone)) {
+                    for (int r = 0; r < rooms; r++) {
+                        List<StoredMessage> seen = await(watcher.latest("room" + r, 2 * perRoom));
+                        for (int i = 0; i < seen.size(); i++) {
+                            assertEquals(i + 1, seq(seen.get(i).id()), "room" + r + " read while written: " + ids(seen));
+                        }
+                        reads++;
+                    }
+                }
+                return reads;
+            });
+            go.countDown();
+
+            for (int r = 0; r < rooms; r++) {
+                String room = "room" + r;
+                List<StoredMessage> all = new ArrayList<>();
+                for (int n = 0; n < nodes.size(); n++) {
+                    List<StoredMessage> sent = results.get(n).get(r).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                    for (int i = 0; i < perRoom; i++) {
+                        assertEquals("node" + n + ":" + i, sent.get(i).text());
+                        if (i > 0) {
+                            assertTrue(seq(sent.get(i).id()) > seq(sent.get(i - 1).id()),
+                                    "node" + n + "'s appends to " + room + " have growing seqs in call order");
+                        }
+                    }
+                    all.addAll(sent);
+                }
+                all.sort(Comparator.comparingLong(m -> seq(m.id())));
+                for (int i = 0; i < all.size(); i++) {
+                    assertEquals(i + 1, seq(all.get(i).id()), room + ": seqs 1.." + all.size() + ", none twice, none skipped");
+                }
+                int middle = all.size() / 2;
+                for (JdbcMessageStore reader : List.of(nodes.get(0), nodes.get(1), watcher)) {
+                    assertEquals(all, await(reader.latest(room, all.size() + 10)));
+                    assertEquals(new Recovery(true, all.subList(middle + 1, all.size())),
+                            await(reader.since(room, all.get(middle).id(), all.size())));
+                    assertEquals(new Page(all.subList(0, all.size() - 1), false),
+                            await(reader.before(room, all.get(all.size() - 1).id(), all.size())));
+                    // a gap's fill: one message by its seq
+                    String next = store.generation() + "-" + (middle + 2);
+                    assertEquals(new Page(List.of(all.get(middle)), true), await(reader.before(room, next, 1)));
+                }
+            }
+            assertTrue(watched.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS) > 0);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSharedStoresFailedCommitGivesItsSeqsBackSoTheSequenceHasNoGap() throws SQLException {
+        JdbcMessageStore node = open(database().shared(true));
+        JdbcMessageStore other = open(database().shared(true));
+        await(node.append("general", "u", "first", 1));
+        await(node.append("other", "u", "first", 1));
+        List<CompletableFuture<StoredMessage>> stages = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            // A message the database refuses: its whole group fails, whatever else it holds.
+            s.execute("ALTER TABLE chatroom_message ADD CONSTRAINT refuse_poison CHECK (body <> 'poison')");
+            // Holds general's counter row, so that the writer's first group waits while the
+            // rest queue up: the poison then shares its group with at least five others.
+            c.setAutoCommit(false);
+            s.executeUpdate("UPDATE chatroom_seq SET last_seq = last_seq WHERE room = 'general'");
+            for (int i = 0; i < 11; i++) {
+                stages.add(node.append("general", "u", i == 5 ? "poison" : "g" + i, i).toCompletableFuture());
+                stages.add(node.append("other", "u", "o" + i, i).toCompletableFuture());
+            }
+            c.rollback();
+        }
+        long failed = stages.stream().filter(stage -> stage.handle((m, e) -> e != null).join()).count();
+        assertTrue(failureOf(stages.get(10)) instanceof SQLException);
+        assertTrue(failed >= 6, failed + " failed: the poison's group is at least it and five others");
+
+        StoredMessage general = await(other.append("general", "v", "after", 2));
+        StoredMessage room2 = await(other.append("other", "v", "after", 2));
+
+        for (StoredMessage last : List.of(general, room2)) {
+            List<StoredMessage> held = await(node.latest(last.room(), 100));
+            for (int i = 0; i < held.size(); i++) {
+                assertEquals(i + 1, seq(held.get(i).id()), last.room() + ": no gap where the group failed " + ids(held));
+            }
+            assertEquals(last, held.get(held.size() - 1));
+        }
+        assertEquals(22 - failed + 4, seq(general.id()) + seq(room2.id()), "every stored message took one seq");
+    }
+
+    @Test
+    void switchingADatabaseBetweenOneStoreAndSharedStoresNeverGivesASeqTwice() {
+        append("general", 3);
+        store.close();
+        JdbcMessageStore shared = open(database().shared(true));
+        assertEquals(4, seq(await(shared.append("general", "u", "shared", 1)).id()));
+        shared.close();
+        store = open(database());
+        assertEquals(5, seq(await(store.append("general", "u", "alone again", 1)).id()));
+        store.close();
+        shared = open(database().shared(true));
+        assertEquals(6, seq(await(shared.append("general", "u", "shared again", 1)).id()),
+                "the counter row said 4; the newest message 5");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L),
+                await(shared.latest("general", 10)).stream().map(m -> seq(m.id())).toList());
+    }
+
+    @Test
+    void theMigrationToSharedSeqsStartsEachRoomFromItsHistory() throws SQLException {
+        store.close();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            // Back to the schema before V3, with history in it.
+            s.execute("DROP TABLE chatroom_seq");
+            s.execute("DELETE FROM \"chatroom_schema_history\" WHERE \"version\" = '3'");   // Flyway's names, quoted on H2
+            s.execute("INSERT INTO chatroom_message (room, seq, sender, body, ts) VALUES"
+                    + " ('general', 1, 'u', 'a', 1), ('general', 2, 'u', 'b', 1), ('trimmed', 9, 'u', 'c', 1)");
+            s.execute("INSERT INTO chatroom_room (room, trimmed_seq) VALUES ('trimmed', 8), ('emptied', 5)");
+        }
+        JdbcMessageStore shared = open(database().shared(true));
+
+        Map<String, Long> counters = new HashMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT room, last_seq FROM chatroom_seq")) {
+            while (r.next()) {
+                counters.put(r.getString(1), r.getLong(2));
+            }
+        }
+        assertEquals(Map.of("general", 2L, "trimmed", 9L, "emptied", 5L), counters);
+        assertEquals(6, seq(await(shared.append("emptied", "u", "back", 1)).id()));
+        assertEquals(1, seq(await(shared.append("new", "u", "first", 1)).id()));
     }
 
     // ---- outage ---------------------------------------------------------------------------

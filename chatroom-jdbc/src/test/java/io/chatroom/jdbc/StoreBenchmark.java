@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What a durable store costs a hub (issue 10), measured, never asserted: for the in-memory
- * store, an H2 file and PostgreSQL ({@link TestPostgres}, fsync on, as installed):
+ * store, an H2 file and PostgreSQL ({@link TestPostgres}, fsync on, as installed), with one
+ * store per database or {@code shared(true)} ({@code postgres-shared}, one node):
  *
  * <ul>
  *   <li><b>flood</b>: {@code ROOMS} rooms, each with a sender and a reader on in-memory
@@ -37,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <p>Run: {@code chatroom-jdbc/run-store-benchmark.sh [seconds=10] [rooms=50] [rate=2000]
- * [stores=memory,h2,postgres]}; results in docs/benchmarks.md.
+ * [stores=memory,h2,postgres]} (or {@code postgres-shared}); results in docs/benchmarks.md.
  */
 public final class StoreBenchmark {
 
@@ -61,7 +62,9 @@ public final class StoreBenchmark {
                 case "h2" -> JdbcMessageStore.h2(dir.resolve("chat"));
                 case "postgres" -> JdbcMessageStore.builder().url(TestPostgres.shared().newDatabase())
                         .user(TestPostgres.USER).build();
-                default -> throw new IllegalArgumentException("store: memory, h2 or postgres, not " + kind);
+                case "postgres-shared" -> JdbcMessageStore.builder().url(TestPostgres.shared().newDatabase())
+                        .user(TestPostgres.USER).shared(true).build();
+                default -> throw new IllegalArgumentException("store: memory, h2, postgres or postgres-shared, not " + kind);
             };
             try {
                 run(kind, jdbc, seconds, rooms, rate);
