@@ -1,5 +1,6 @@
 package io.chatroom.contract;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -14,6 +15,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A {@link ChatClient} on the JDK's {@link WebSocket}, the suite's default
  * ({@link ClientLibrary#jdk()}). The JDK answers pings by itself.
+ *
+ * <p>A {@code ws://} connection goes through a {@link HandoverRelay}, which keeps the JDK from
+ * losing what the server sends right after its {@code 101} (a JDK bug described there).
  */
 final class JdkChatClient extends ChatClient {
 
@@ -25,16 +29,21 @@ final class JdkChatClient extends ChatClient {
             .build();
 
     private final WebSocket webSocket;
+    /** Between this client and a {@code ws://} server, or null for {@code wss://} (see {@link HandoverRelay}). */
+    private final HandoverRelay relay;
 
     private JdkChatClient(String name, HttpClient http, URI uri, String subprotocol) {
         super(name);
+        relay = "ws".equalsIgnoreCase(uri.getScheme()) ? startRelay(name, uri) : null;
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(DEADLINE);
         if (subprotocol != null) {
             builder.subprotocols(subprotocol);
         }
-        CompletableFuture<WebSocket> opening = builder.buildAsync(uri, new Recorder());
+        CompletableFuture<WebSocket> opening = builder.buildAsync(relay == null ? uri : relay.uri(), new Recorder());
+        boolean open = false;
         try {
             webSocket = opening.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            open = true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 throw new AssertionError(name + ": upgrade to " + uri + " refused with HTTP "
@@ -46,6 +55,18 @@ final class JdkChatClient extends ChatClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(name + ": interrupted while connecting", e);
+        } finally {
+            if (!open && relay != null) {
+                relay.close();
+            }
+        }
+    }
+
+    private static HandoverRelay startRelay(String name, URI uri) {
+        try {
+            return HandoverRelay.start(uri, name);
+        } catch (IOException e) {
+            throw new AssertionError(name + ": could not start the relay to " + uri, e);
         }
     }
 
@@ -89,6 +110,13 @@ final class JdkChatClient extends ChatClient {
         webSocket.abort();
     }
 
+    @Override
+    protected void release() {
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
     /** The JDK listener: runs on the JDK's threads, one event at a time. */
     private final class Recorder implements WebSocket.Listener {
         // Parts of the text message being received; only the listener touches it.
@@ -96,6 +124,10 @@ final class JdkChatClient extends ChatClient {
 
         @Override
         public void onOpen(WebSocket ws) {
+            if (relay != null) {
+                // The JDK has handed the connection over to the WebSocket: no byte can be lost now.
+                relay.opened();
+            }
             // Unbounded demand: this client always keeps up, so the server never sees it as slow.
             ws.request(Long.MAX_VALUE);
         }
