@@ -282,6 +282,18 @@ final class RedisBroker implements Broker {
         shutdown();
     }
 
+    /** Whether both connections are up now. */
+    boolean isConnected() {
+        return connection.isOpen() && pubSub.isOpen();
+    }
+
+    /** Whether the node is in sync: connected, and nothing left to re-send since the last outage. */
+    boolean isInSync() {
+        CompletableFuture<Boolean> answer = submit(() -> CompletableFuture.completedFuture(
+                !needResync && !resyncRunning && dirty.isEmpty() && isConnected()));
+        return answer.join();
+    }
+
     /** Stops without a goodbye, as a crashed node would: for tests of node liveness. */
     void crash() {
         if (closing.compareAndSet(false, true)) {

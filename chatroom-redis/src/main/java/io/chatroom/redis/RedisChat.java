@@ -103,6 +103,16 @@ public final class RedisChat implements AutoCloseable {
         broker.close();
     }
 
+    /** Whether both connections to Redis are up now. */
+    boolean isConnected() {
+        return broker.isConnected();
+    }
+
+    /** Whether the node is connected and has nothing left to re-send since the last outage. */
+    boolean isInSync() {
+        return broker.isInSync();
+    }
+
     /** Stops without a goodbye, as a crashed node would (tests of node liveness). */
     void crash() {
         broker.crash();
@@ -125,12 +135,14 @@ public final class RedisChat implements AutoCloseable {
         /**
          * This node's id, unique among the nodes; default a random one. A node restarted with
          * the same id first clears what its previous run left (its users leave with reason
-         * {@code timeout}). No newline.
+         * {@code timeout}). 1 to 64 characters from {@code A-Z a-z 0-9 _ . : -}; the node's
+         * connections carry the client name {@code chatroom-ID}.
          */
         public Builder nodeId(String value) {
             Objects.requireNonNull(value, "nodeId");
-            if (value.isEmpty() || value.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("nodeId must be non-empty, without newlines: " + value);
+            if (!value.matches("[A-Za-z0-9_.:-]{1,64}")) {
+                throw new IllegalArgumentException("nodeId must be 1 to 64 characters from A-Z a-z 0-9 _ . : - : "
+                        + value);
             }
             this.nodeId = value;
             return this;
@@ -183,6 +195,7 @@ public final class RedisChat implements AutoCloseable {
             RedisURI uri = RedisURI.create(redisUri);
             uri.setTimeout(commandTimeout);
             String id = nodeId != null ? nodeId : randomId();
+            uri.setClientName("chatroom-" + id);
             Duration beat = nodeTimeout.dividedBy(3).compareTo(MAX_BEAT_PERIOD) < 0 ? nodeTimeout.dividedBy(3)
                     : MAX_BEAT_PERIOD;
             ClientResources resources = ClientResources.builder()
