@@ -82,6 +82,10 @@ final class RedisBroker implements Broker {
     private boolean needResync;
     private boolean resyncRunning;
     private boolean closed;
+    /** Grows with every reason to resync; a resync that started before the last one does not clear it. */
+    private long resyncRequests;
+    /** How many times a connection dropped; a room whose first snapshot spans a drop catches up. */
+    private long disconnects;
     private long usersVersion;
     private boolean usersLoading;
     private final ArrayDeque<String> usersHeld = new ArrayDeque<>();
@@ -119,9 +123,9 @@ final class RedisBroker implements Broker {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-                if (isOurs(c)) {
+                if (isOurs(c) && !closing.get()) {
                     LOG.info("Node {} lost its connection to Redis; it resyncs when the connection is back", nodeId);
-                    execute(() -> needResync = true);
+                    execute(RedisBroker.this::onDisconnected);
                 }
             }
         };
@@ -309,6 +313,19 @@ final class RedisBroker implements Broker {
 
     // ---- the loop thread ----
 
+    /**
+     * From now until the resync, every room holds what it hears: a notification that arrives
+     * on the new connection before the catch-up must not move a room's last delivered id past
+     * the messages it missed meanwhile.
+     */
+    private void onDisconnected() {
+        requestResync();
+        disconnects++;
+        for (RoomFeed feed : feeds.values()) {
+            feed.hold();
+        }
+    }
+
     private void onNotification(String channel, String message) {
         if (closed) {
             return;
@@ -408,6 +425,7 @@ final class RedisBroker implements Broker {
 
     private void startFeed(String room, CompletableFuture<List<BrokerEvent.Presence>> ready) {
         RoomFeed feed = new RoomFeed(room, ready, this::deliver);
+        long disconnectsBefore = disconnects;
         feeds.put(room, feed);
         call(() -> pubSub.async().subscribe(keys.room(room)))
                 .thenCompose(x -> snapshot(room))
@@ -422,8 +440,12 @@ final class RedisBroker implements Broker {
                         return;
                     }
                     ready.complete(feed.start(snapshot));
-                    if (current) {
+                    if (current && disconnects == disconnectsBefore) {
                         feed.release();
+                    } else if (current) {
+                        // the channel may have missed messages after the snapshot: keep holding, catch up
+                        requestResync();
+                        execute(this::resync);
                     }
                 }, loop);
     }
@@ -520,6 +542,7 @@ final class RedisBroker implements Broker {
             return;
         }
         resyncRunning = true;
+        long requests = resyncRequests;
         List<String> channels = new ArrayList<>();
         channels.add(keys.all());
         channels.add(keys.users());
@@ -538,14 +561,21 @@ final class RedisBroker implements Broker {
                 }, loop)
                 .whenCompleteAsync((x, e) -> {
                     resyncRunning = false;
-                    if (e == null) {
+                    if (e == null && requests == resyncRequests) {
                         needResync = false;
                         LOG.info("Node {} is back in sync with Redis ({} rooms caught up)", nodeId, feeds.size());
+                    } else if (e == null) {
+                        execute(this::resync);   // a new reason came while it ran
                     } else {
                         LOG.warn("Node {} could not resync with Redis yet; retrying at the next beat: {}", nodeId,
                                 Scripts.unwrap(e).toString());
                     }
                 }, loop);
+    }
+
+    private void requestResync() {
+        needResync = true;
+        resyncRequests++;
     }
 
     private CompletableFuture<Object> resendShares() {

@@ -62,6 +62,11 @@ public final class RedisChat implements AutoCloseable {
     public static final String DEFAULT_KEY_PREFIX = "chatroom:";
     /** How long one Redis command may take before its stage fails. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The least time that connecting (and the handshake after a reconnect) may take, whatever
+     * the command timeout: the first connection of a JVM loads and starts Netty too.
+     */
+    public static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The longest time between two beats, whatever the node timeout. */
     public static final Duration MAX_BEAT_PERIOD = Duration.ofSeconds(5);
 
@@ -193,7 +198,9 @@ public final class RedisChat implements AutoCloseable {
          */
         public RedisChat build() {
             RedisURI uri = RedisURI.create(redisUri);
-            uri.setTimeout(commandTimeout);
+            Duration connectTimeout = commandTimeout.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? commandTimeout
+                    : MIN_CONNECT_TIMEOUT;
+            uri.setTimeout(connectTimeout);
             String id = nodeId != null ? nodeId : randomId();
             uri.setClientName("chatroom-" + id);
             Duration beat = nodeTimeout.dividedBy(3).compareTo(MAX_BEAT_PERIOD) < 0 ? nodeTimeout.dividedBy(3)
@@ -208,7 +215,7 @@ public final class RedisChat implements AutoCloseable {
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                    .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                    .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                     .build());
             String where = uri.getHost() + ":" + uri.getPort();
             StatefulRedisConnection<String, String> connection = null;
@@ -235,7 +242,7 @@ public final class RedisChat implements AutoCloseable {
                 RedisBroker broker = new RedisBroker(keys, scripts, id, nodeTimeout, commandTimeout, connection, pubSub,
                         loop, release);
                 client.addListener(broker.connectionListener());
-                broker.start(beat, commandTimeout.multipliedBy(3));
+                broker.start(beat, connectTimeout.plus(commandTimeout.multipliedBy(3)));
                 LOG.info("Node {} connected to Redis at {} (keys {}*, node timeout {} ms)", id, where, keyPrefix,
                         nodeTimeout.toMillis());
                 return new RedisChat(broker, new RedisMessageStore(keys, scripts, connection.async(), historyLimit), id);
