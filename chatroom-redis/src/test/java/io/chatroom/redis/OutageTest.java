@@ -77,6 +77,8 @@ class OutageTest {
             assertThrows(IllegalStateException.class, () -> a.chat().broker().publish(
                     new BrokerEvent.Kick("carol", null, "bye")));
             a.chat().broker().publish(new BrokerEvent.Typing("r1", "alice", true));   // dropped, never throws
+            assertThrows(ExecutionException.class,
+                    () -> a.chat().broker().subscribe("new-room").toCompletableFuture().get(1, TimeUnit.SECONDS));
             // presence said during the outage is remembered and sent when Redis is back
             b.chat().broker().publish(Presence.present("r1", "bob", false, 2));
             b.chat().broker().publish(Presence.absent("r1", "carol", LeaveReason.CLOSED, 3));

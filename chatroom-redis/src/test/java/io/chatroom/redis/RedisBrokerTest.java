@@ -140,6 +140,27 @@ class RedisBrokerTest {
     }
 
     @Test
+    void scriptsWorkAfterRedisForgotThemAndAnUnreachableRedisFailsTheBuildClearly() throws Exception {
+        subscribe(a, "s");
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestRedis.shared().uri());
+             io.lettuce.core.api.StatefulRedisConnection<String, String> raw = client.connect()) {
+            raw.sync().scriptFlush();
+        }
+        say(b, online("s", "bob"));   // EVALSHA answers NOSCRIPT: sent again whole
+        awaitPresence(a, "s", "bob", true, false);
+
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        RedisChat.Builder nowhere = RedisChat.builder("redis://127.0.0.1:" + closedPort);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                nowhere::build);
+        assertTrue(e.getMessage().startsWith("cannot start a chat node on Redis at 127.0.0.1:" + closedPort),
+                e.getMessage());
+    }
+
+    @Test
     void subscribeAnswersWhoIsInTheRoomAcrossTheCluster() {
         subscribe(a, "hall");
         say(a, online("hall", "alice"));
