@@ -72,6 +72,8 @@ final class RedisBroker implements Broker {
     private final Set<String> users = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Broker.Inbox inbox;
+    /** The loop's thread, so that close() called on it does not wait for itself. */
+    private volatile Thread loopThread;
 
     // Owned by the loop thread.
     private final Map<String, RoomFeed> feeds = new HashMap<>();
@@ -103,6 +105,7 @@ final class RedisBroker implements Broker {
         this.pubSub = pubSub;
         this.loop = loop;
         this.release = release;
+        loop.execute(() -> loopThread = Thread.currentThread());
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -262,7 +265,7 @@ final class RedisBroker implements Broker {
             return;
         }
         CompletableFuture<Object> goodbye = new CompletableFuture<>();
-        boolean posted = execute(() -> {
+        Runnable sayGoodbye = () -> {
             closed = true;
             scripts.run(Scripts.LEAVE, ScriptOutputType.INTEGER, new String[0], keys.prefix(), nodeId)
                     .whenComplete((r, e) -> {
@@ -272,7 +275,14 @@ final class RedisBroker implements Broker {
                             goodbye.complete(r);
                         }
                     });
-        });
+        };
+        boolean posted;
+        if (Thread.currentThread() == loopThread) {
+            sayGoodbye.run();   // called from a delivery: the loop runs nothing else meanwhile
+            posted = true;
+        } else {
+            posted = execute(sayGoodbye);
+        }
         if (posted) {
             try {
                 goodbye.get(commandTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
@@ -305,10 +315,15 @@ final class RedisBroker implements Broker {
         }
     }
 
+    /** Closes the connections and the client, and stops the loop (which may be the caller's own thread). */
     private void shutdown() {
         inbox = null;
-        loop.shutdownNow();
-        release.run();
+        try {
+            release.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Node {} did not release its Redis client cleanly", nodeId, e);
+        }
+        loop.shutdown();
     }
 
     // ---- the loop thread ----
@@ -686,7 +701,10 @@ final class RedisBroker implements Broker {
 
     private void sendLogged(CompletableFuture<?> sent, String what) {
         sent.whenComplete((r, e) -> {
-            if (e != null) {
+            if (e != null && what.equals("unsubscribe")) {
+                // harmless: a channel without a feed is ignored, and a reconnect starts afresh
+                LOG.debug("Node {}: unsubscribe not sent to Redis: {}", nodeId, Scripts.unwrap(e).toString());
+            } else if (e != null) {
                 LOG.warn("Node {}: {} not sent to Redis: {}", nodeId, what, Scripts.unwrap(e).toString());
             }
         });

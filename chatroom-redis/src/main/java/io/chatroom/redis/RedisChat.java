@@ -226,6 +226,8 @@ public final class RedisChat implements AutoCloseable {
                 return t;
             });
             loop.setRemoveOnCancelPolicy(true);
+            loop.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+            loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             try {
                 connection = client.connect(StringCodec.UTF8);
                 pubSub = client.connectPubSub(StringCodec.UTF8);

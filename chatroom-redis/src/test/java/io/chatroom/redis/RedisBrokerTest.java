@@ -161,6 +161,23 @@ class RedisBrokerTest {
     }
 
     @Test
+    void closingANodeStopsEveryThreadItStartedEvenWhenClosedFromADelivery() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        RedisChat chat = RedisChat.builder(TestRedis.shared().uri()).keyPrefix(cluster.prefix).nodeId("short-lived")
+                .build();
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        chat.broker().attach(event -> {
+            chat.close();   // on the broker's own thread
+            closed.complete(null);
+        });
+        chat.broker().publish(new BrokerEvent.Kick("nobody", null, "close now"));
+        closed.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        Await.until("the node's threads stopped", () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .noneMatch(t -> t.getName().startsWith("lettuce") || t.getName().startsWith("chatroom-redis")));
+    }
+
+    @Test
     void subscribeAnswersWhoIsInTheRoomAcrossTheCluster() {
         subscribe(a, "hall");
         say(a, online("hall", "alice"));

@@ -19,7 +19,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Whichever nodes take a room's messages, and however they interleave, every node delivers
  * the room's messages in one order, with the ids the store gave, each once: the stream's order.
  */
-class OnePerRoomOrderProperties {
+class OnePerRoomOrderTest {
 
     private static final int ROOMS = 3;
     private static Cluster cluster;
