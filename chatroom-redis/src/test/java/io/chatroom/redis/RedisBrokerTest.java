@@ -298,7 +298,8 @@ class RedisBrokerTest {
             assertEquals(LeaveReason.TIMEOUT, left.reason());
         }
         long tookMillis = (System.nanoTime() - crashed) / 1_000_000;
-        assertTrue(tookMillis < 1_500 + 1_000, "reaped after " + tookMillis + " ms");
+        // the node timeout after c's last beat, plus up to one beat of a survivor (500 ms), plus slack for a busy machine
+        assertTrue(tookMillis < 1_500 + 500 + 1_000, "reaped after " + tookMillis + " ms");
         Await.until("a forgets carol", () -> !a.chat().broker().isOnlineElsewhere("carol"));
         barrier("lobby", List.of(a, b));
         assertEquals("o", story(a, "lobby", "bob"), "bob stays: he is on b too");
