@@ -3,6 +3,7 @@ package io.chatroom.examples;
 import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
 import io.chatroom.jdbc.JdbcMessageStore;
+import io.chatroom.redis.RedisChat;
 import io.chatroom.spi.MessageFilter;
 import io.chatroom.spi.OriginPolicy;
 import java.io.IOException;
@@ -235,11 +236,32 @@ public final class ChatServer implements Callable<Integer> {
                     + "comes from the environment variable " + STORE_PASSWORD_VARIABLE + ", if set.")
     private Path storePasswordFile;
 
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Serve the same rooms as every other server given this Redis (redis://HOST:PORT[/DB], "
+                    + "rediss:// for TLS): messages, presence, private messages and history are shared, so several "
+                    + "servers behind a load balancer are one chat. Default: this server alone")
+    private String redis;
+
+    @Option(names = "--node-id", paramLabel = "NAME",
+            description = "This server's name among the --redis servers (letters, digits, . _ -; at most 64); a "
+                    + "server restarted with the same name clears what its previous run left at once. "
+                    + "Default: a random name")
+    private String nodeId;
+
+    @Option(names = "--node-timeout", paramLabel = "DURATION",
+            description = "How long the users of a --redis server that stopped answering (killed, cut off) stay "
+                    + "in their rooms before they leave everywhere. Default: 30s")
+    private Duration nodeTimeout;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
     /** The example bot when {@code --bot-rooms} asks for it; attached to the hub once it exists. */
     private TimeBot bot;
+
+    private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** The shortest --node-timeout: a node beats a third of it, and a beat must fit in it. */
+    private static final Duration MIN_NODE_TIMEOUT = Duration.ofSeconds(1);
 
     /** Completed once the server has stopped; the main thread waits for it. */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -294,6 +316,7 @@ public final class ChatServer implements Callable<Integer> {
         checkAddresses();
         KeyManagerFactory tls = tls();
         ChatSettings settings = settings();
+        RedisChat.Builder redisBuilder = redisBuilder();
         JdbcMessageStore.Builder storeBuilder = storeBuilder();
         JdbcMessageStore opening = null;
         if (storeBuilder != null) {
@@ -308,6 +331,23 @@ public final class ChatServer implements Callable<Integer> {
             settings = settings.toBuilder().messageStore(opening).build();
         }
         JdbcMessageStore openedStore = opening;
+        if (redisBuilder != null) {
+            RedisChat cluster;
+            try {
+                cluster = redisBuilder.build();
+            } catch (IllegalStateException e) {
+                if (openedStore != null) {
+                    openedStore.close();
+                }
+                CommandLine cmd = spec.commandLine();
+                cmd.getErr().println(cmd.getCommandName() + ": --redis: " + e.getMessage());
+                cmd.getErr().flush();
+                return EXIT_FAILURE;
+            }
+            // The hub closes the broker, and with it the Redis client, once it has drained.
+            settings = settings.toBuilder().broker(cluster.broker()).messageStore(cluster.messageStore()).build();
+            LOG.info("Node {} of the chat on Redis {}", cluster.nodeId(), redis.replaceAll("//[^@/]*@", "//"));
+        }
         Hub hub = Hub.create(settings);
         Transport.Running running;
         try {
@@ -506,6 +546,50 @@ public final class ChatServer implements Callable<Integer> {
         } catch (IllegalArgumentException e) {   // InvalidPathException, or a path H2 cannot name
             throw new ParameterException(spec.commandLine(), "--store: not a file path: " + store);
         }
+    }
+
+    /**
+     * The cluster the --redis flags name, not connected yet; null for a server alone. A bad
+     * value is a usage error naming its flag.
+     */
+    RedisChat.Builder redisBuilder() {
+        if (redis == null) {
+            if (nodeId != null || nodeTimeout != null) {
+                throw new ParameterException(spec.commandLine(), (nodeId != null ? "--node-id" : "--node-timeout")
+                        + " needs --redis");
+            }
+            return null;
+        }
+        if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+            throw new ParameterException(spec.commandLine(), "--redis: not a redis:// or rediss:// URI: " + redis);
+        }
+        if (store != null && !store.startsWith("jdbc:postgresql:")) {
+            throw new ParameterException(spec.commandLine(), "--store: with --redis, every node writes to one "
+                    + "database: give a jdbc:postgresql: URL");
+        }
+        if (nodeId != null && !NODE_ID.matcher(nodeId).matches()) {
+            throw new ParameterException(spec.commandLine(), "--node-id: letters, digits, '.', '_' and '-', "
+                    + "at most 64: " + nodeId);
+        }
+        if (nodeTimeout != null && (nodeTimeout.compareTo(MIN_NODE_TIMEOUT) < 0
+                || nodeTimeout.compareTo(ChatSettings.MAX_DURATION) > 0)) {
+            throw new ParameterException(spec.commandLine(), "--node-timeout must be "
+                    + Durations.format(MIN_NODE_TIMEOUT) + ".." + Durations.format(ChatSettings.MAX_DURATION) + ": "
+                    + Durations.format(nodeTimeout));
+        }
+        RedisChat.Builder builder;
+        try {
+            builder = RedisChat.builder(redis);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage(), e);
+        }
+        if (nodeId != null) {
+            builder.nodeId(nodeId);
+        }
+        if (nodeTimeout != null) {
+            builder.nodeTimeout(nodeTimeout);
+        }
+        return builder;
     }
 
     /** The password from --store-password-file, else from the environment, else none. */
