@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -27,19 +25,10 @@ class ClusterServersTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(3);
-    private static TestRedis redis;
+    /** The JVM's shared Redis; the servers use the default key prefix, which no other test of this JVM uses. */
+    private final TestRedis redis = TestRedis.shared();
     private final List<ServerProcess> servers = new ArrayList<>();
     private final List<ChatClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.launch();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @AfterEach
     void stopEverything() throws InterruptedException {

@@ -69,6 +69,11 @@ final class Cluster implements AutoCloseable {
         return node;
     }
 
+    /** The node started {@code index}th. */
+    Node node(int index) {
+        return nodes.get(index);
+    }
+
     /** A JSON client of {@code user} in {@code room} on {@code node}; {@code since} may be null. */
     ChatClient json(Node node, String room, String user, String since) {
         String query = "?room=" + room + "&user=" + user + (since == null ? "" : "&since=" + since);

@@ -155,11 +155,10 @@ class ClusterTest {
     void aClientThatMovesToAnotherNodeRecoversExactlyWhatItMissed() throws Exception {
         Cluster c = cluster();
         Node a = c.start("a");
-        Node b = c.start("b");
-        ChatClient alice = c.json(a, "general", "Alice", null);
-        c.await(alice, "welcome");
-        ChatClient bob = c.json(b, "general", "Bob", null);
-        c.await(bob, "welcome");
+        c.start("b");
+        ChatClient[] pair = aliceOnABobOnB(c, "general");
+        ChatClient alice = pair[0];
+        ChatClient bob = pair[1];
         alice.send(Json.of("type", "message", "text", "m1"));
         String last = (String) c.await(bob, "message", "text", "m1").get("id");
         bob.close();
@@ -178,13 +177,11 @@ class ClusterTest {
     @Test
     void aRedisThatStopsMidFloodLosesAndDoublesNothingAndRefusesWithUnavailable() throws Exception {
         Cluster c = cluster();
-        Node a = c.start("a");
-        Node b = c.start("b");
-        ChatClient alice = c.json(a, "flood", "Alice", null);
-        c.await(alice, "welcome");
-        ChatClient bob = c.json(b, "flood", "Bob", null);
-        c.await(bob, "welcome");
-        c.await(alice, "join", "user", "Bob");
+        c.start("a");
+        c.start("b");
+        ChatClient[] pair = aliceOnABobOnB(c, "flood");
+        ChatClient alice = pair[0];
+        ChatClient bob = pair[1];
 
         int total = 300;
         Set<String> refused = new HashSet<>();
@@ -218,6 +215,16 @@ class ClusterTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------
+
+    /** Alice on the cluster's first node and Bob on its second, both in the room and seeing each other. */
+    private static ChatClient[] aliceOnABobOnB(Cluster c, String room) {
+        ChatClient alice = c.json(c.node(0), room, "Alice", null);
+        c.await(alice, "welcome");
+        ChatClient bob = c.json(c.node(1), room, "Bob", null);
+        c.await(bob, "welcome");
+        c.await(alice, "join", "user", "Bob");
+        return new ChatClient[] {alice, bob};
+    }
 
     @SuppressWarnings("unchecked")
     private static List<String> users(Object members) {
