@@ -9,6 +9,8 @@ import io.chatroom.jdbc.JdbcMessageStore;
 import io.chatroom.spi.BrokerEvent;
 import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.StoredMessage;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -169,6 +171,31 @@ class DurableStoreTest {
             for (Cluster.Node n : cluster.nodes) {
                 n.inbox().awaitMessage("r", fourth.id());
                 assertEquals(List.of(first, orphan, third, fourth), n.inbox().messages("r"));
+            }
+        }
+    }
+
+    @Test
+    void whereRedisLostARoomsNextSeqALowerSeqArrivingSecondIsStillReleasedFirst() {
+        try (Cluster cluster = cluster(2);
+             RedisClient client = RedisClient.create(redis.uri());
+             StatefulRedisConnection<String, String> raw = client.connect()) {
+            Cluster.Node a = cluster.node(0);
+            Cluster.Node b = cluster.node(1);
+            for (Cluster.Node n : cluster.nodes) {
+                n.chat().broker().subscribe("r").toCompletableFuture().join();
+            }
+            StoredMessage first = send(a, "r", "alice", "one").join();
+            b.inbox().awaitMessage("r", first.id());
+            StoredMessage lower = a.chat().messageStore().append("r", "alice", "two", 2).toCompletableFuture().join();
+            StoredMessage higher = b.chat().messageStore().append("r", "bob", "three", 3).toCompletableFuture().join();
+            raw.sync().del(new Keys(cluster.prefix).next("r"));   // as if Redis had lost its data
+            b.chat().broker().publish(new BrokerEvent.RoomMessage(higher));
+            a.chat().broker().publish(new BrokerEvent.RoomMessage(lower));
+            for (Cluster.Node n : cluster.nodes) {
+                n.inbox().awaitMessage("r", higher.id());
+                assertEquals(List.of(first, lower, higher), n.inbox().messages("r"),
+                        "starting at the first SEQ that arrived would have lost " + lower.id());
             }
         }
     }
