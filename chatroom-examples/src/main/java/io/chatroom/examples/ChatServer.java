@@ -319,6 +319,9 @@ public final class ChatServer implements Callable<Integer> {
         RedisChat.Builder redisBuilder = redisBuilder();
         JdbcMessageStore.Builder storeBuilder = storeBuilder();
         JdbcMessageStore opening = null;
+        if (storeBuilder != null && redisBuilder != null) {
+            storeBuilder.shared(true);   // every node writes to the one database
+        }
         if (storeBuilder != null) {
             try {
                 opening = storeBuilder.build();
@@ -334,7 +337,7 @@ public final class ChatServer implements Callable<Integer> {
         if (redisBuilder != null) {
             RedisChat cluster;
             try {
-                cluster = redisBuilder.build();
+                cluster = redisBuilder.durableStore(openedStore).build();
             } catch (IllegalStateException e) {
                 if (openedStore != null) {
                     openedStore.close();

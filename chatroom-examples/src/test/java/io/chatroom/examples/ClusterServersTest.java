@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.contract.ChatClient;
+import io.chatroom.jdbc.TestPostgres;
 import io.chatroom.redis.TestRedis;
 import io.chatroom.testing.Json;
 import java.io.PrintWriter;
@@ -83,6 +84,48 @@ class ClusterServersTest {
         carol.awaitFrameSkipping("Members: Alice, Bob, Carol");
     }
 
+    /**
+     * With a shared database the ids are the database's, one sequence per room over every
+     * node, and what was said survives every server and Redis's streams.
+     */
+    @Test
+    void withASharedDatabaseIdsAreOneSequencePerRoomAndHistoryOutlivesTheServers() throws Exception {
+        String url = TestPostgres.shared().newDatabase();
+        List<String> store = List.of("--store", url, "--store-user", TestPostgres.USER);
+        Map<String, String> env = Map.of(ChatServer.STORE_PASSWORD_VARIABLE, "not-checked-by-trust-auth");
+        ServerProcess a = node("a", store, env);
+        ServerProcess b = node("b", store, env);
+        ChatClient alice = json(a, "durable", "Alice", null);
+        awaitType(alice, "welcome");
+        ChatClient bob = json(b, "durable", "Bob", null);
+        awaitType(bob, "welcome");
+        awaitEvent(alice, "join", "user", "Bob");
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            ChatClient sender = i % 2 == 1 ? alice : bob;
+            ChatClient other = sender == alice ? bob : alice;
+            sender.send(Json.of("type", "message", "text", "said " + i));
+            String id = (String) awaitEvent(sender, "message", "text", "said " + i).get("id");
+            assertEquals(id, awaitEvent(other, "message", "text", "said " + i).get("id"), "one id on both nodes");
+            ids.add(id);
+        }
+        String generation = ids.get(0).substring(0, ids.get(0).indexOf('-'));
+        assertEquals(List.of(generation + "-1", generation + "-2", generation + "-3", generation + "-4"), ids,
+                "the database's per-room sequence, whichever node took the message");
+        a.stopGracefully();
+        b.stopGracefully();
+        servers.clear();
+
+        ServerProcess c = node("c", store, env);
+        ChatClient carol = json(c, "durable", "Carol", ids.get(1));
+        Map<String, Object> welcome = awaitType(carol, "welcome");
+        assertEquals(true, welcome.get("recovered"), welcome::toString);
+        assertEquals(ids.subList(2, 4), ids(welcome.get("history")));
+        carol.send(Json.of("type", "message", "text", "after every server restarted"));
+        assertEquals(generation + "-5", awaitEvent(carol, "message", "text", "after every server restarted").get("id"));
+    }
+
     @Test
     void clusterFlagsWithBadValuesAreOneLineNamingTheFlagAndExit2() {
         assertUsageError("--node-id", "--node-id", "a");
@@ -107,14 +150,24 @@ class ClusterServersTest {
     // ---- helpers ----------------------------------------------------------------------------
 
     private ServerProcess node(String id) throws Exception {
-        ServerProcess server = ServerProcess.start(List.of("--redis", redis.uri(), "--node-id", id,
-                "--node-timeout", NODE_TIMEOUT.toSeconds() + "s"), Map.of());
+        return node(id, List.of(), Map.of());
+    }
+
+    private ServerProcess node(String id, List<String> more, Map<String, String> env) throws Exception {
+        List<String> flags = new ArrayList<>(List.of("--redis", redis.uri(), "--node-id", id,
+                "--node-timeout", NODE_TIMEOUT.toSeconds() + "s"));
+        flags.addAll(more);
+        ServerProcess server = ServerProcess.start(flags, env);
         servers.add(server);
         return server;
     }
 
     private ChatClient json(ServerProcess server, String user, String since) {
-        String query = "?room=general&user=" + user + (since == null ? "" : "&since=" + since);
+        return json(server, "general", user, since);
+    }
+
+    private ChatClient json(ServerProcess server, String room, String user, String since) {
+        String query = "?room=" + room + "&user=" + user + (since == null ? "" : "&since=" + since);
         ChatClient client = ChatClient.connect(user, URI.create(server.endpoint() + query), "chatroom.v1.json");
         clients.add(client);
         return client;

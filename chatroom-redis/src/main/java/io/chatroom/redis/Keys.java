@@ -26,6 +26,21 @@ final class Keys {
         return room(room) + ":log";
     }
 
+    /** With a durable store: the next SEQ of the room to release (see release.lua). */
+    String next(String room) {
+        return room(room) + ":next";
+    }
+
+    /** With a durable store: hash SEQ to the message waiting for every lower SEQ to be released. */
+    String held(String room) {
+        return room(room) + ":held";
+    }
+
+    /** With a durable store: sorted set room to when its release started waiting for a missing SEQ (Redis time, ms). */
+    String stalled() {
+        return prefix + "stalled";
+    }
+
     /** Hash user to the number of nodes where the user is in the room. */
     String present(String room) {
         return room(room) + ":present";

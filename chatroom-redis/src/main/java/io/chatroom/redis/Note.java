@@ -9,7 +9,10 @@ import java.util.Locale;
 /** A notification on a room's channel, as written by the scripts ({@code k}: m, p) or the broker (t). */
 sealed interface Note {
 
-    /** A message appended to the room's stream. */
+    /**
+     * A message appended to the room's stream: {@code id} is its stream entry id, which orders
+     * the room's notifications; the message's own id is the same, or the durable store's.
+     */
     record Message(StreamId id, StoredMessage message) implements Note {
     }
 
@@ -31,8 +34,9 @@ sealed interface Note {
                 if (!StreamId.isWellFormed(id)) {
                     throw new IOException("bad message id " + id);
                 }
-                return new Message(StreamId.parse(id), new StoredMessage(id, room, f.text("f"), f.required("t"),
-                        f.number("ts")));
+                String messageId = f.text("mid");   // given by a durable store (release.lua)
+                return new Message(StreamId.parse(id), new StoredMessage(messageId != null ? messageId : id, room,
+                        f.text("f"), f.required("t"), f.number("ts")));
             }
             case "p" -> {
                 String user = f.required("u");

@@ -2,6 +2,7 @@ package io.chatroom.redis;
 
 import io.chatroom.spi.Broker;
 import io.chatroom.spi.BrokerEvent;
+import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.StoredMessage;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,13 +50,19 @@ import org.slf4j.LoggerFactory;
  * <p><b>Outages.</b> Lettuce reconnects by itself. Once both connections are back, the loop
  * subscribes every channel again, re-sends this node's presence shares, reloads the users
  * replica, and catches every room up from its last delivered message; what fails is retried
- * at the next heartbeat.
+ * at the next heartbeat. A room whose subscribe failed stays registered and is caught up too.
+ *
+ * <p><b>With a durable store</b> ({@link RedisChat.Builder#durableStore}) the store gives the
+ * ids and this broker releases each committed message to the room's stream and channel in
+ * the order of its SEQ ({@code release.lua}): see {@link #publish}.
  */
 final class RedisBroker implements Broker {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
     /** Messages read per round trip when a room catches up after an outage. */
     private static final int CATCH_UP_PAGE = 1_000;
+    /** The most stalled rooms one beat looks at. */
+    private static final int GAPS_PER_BEAT = 100;
 
     private final Keys keys;
     private final Scripts scripts;
@@ -67,6 +75,13 @@ final class RedisBroker implements Broker {
     private final ScheduledExecutorService loop;
     /** Closes the connections and the client, after the goodbye. */
     private final Runnable release;
+    /** The store that gives message ids and keeps history, or null when the room's stream does. */
+    private final MessageStore durable;
+    private final String historyLimit;
+    /** How long a room's release may wait for a missing SEQ before a node fills the gap from the store. */
+    private final long gapTimeoutMillis;
+    /** Redis's clock minus this node's, as last seen (an answer carrying Redis's time); null until then. */
+    private volatile Long redisClockOffset;
 
     /** Users present on some node: the replica of {@link Keys#users()}; read by any thread. */
     private final Set<String> users = ConcurrentHashMap.newKeySet();
@@ -91,10 +106,17 @@ final class RedisBroker implements Broker {
     private long usersVersion;
     private boolean usersLoading;
     private final ArrayDeque<String> usersHeld = new ArrayDeque<>();
+    /** With a durable store: this node's committed messages not released yet, per room, by SEQ. */
+    private final Map<String, TreeMap<Long, StoredMessage>> unreleased = new HashMap<>();
+    /** Rooms with a release of this node's messages under way (one at a time per room, so they stay in order). */
+    private final Set<String> releasing = new HashSet<>();
+    /** Rooms whose gap this node is filling. */
+    private final Set<String> filling = new HashSet<>();
 
     RedisBroker(Keys keys, Scripts scripts, String nodeId, Duration nodeTimeout, Duration commandTimeout,
                 StatefulRedisConnection<String, String> connection, StatefulRedisPubSubConnection<String, String> pubSub,
-                ScheduledExecutorService loop, Runnable release) {
+                ScheduledExecutorService loop, Runnable release, MessageStore durable, int historyLimit,
+                Duration gapTimeout) {
         this.keys = keys;
         this.scripts = scripts;
         this.nodeId = nodeId;
@@ -105,6 +127,9 @@ final class RedisBroker implements Broker {
         this.pubSub = pubSub;
         this.loop = loop;
         this.release = release;
+        this.durable = durable;
+        this.historyLimit = String.valueOf(historyLimit);
+        this.gapTimeoutMillis = gapTimeout.toMillis();
         loop.execute(() -> loopThread = Thread.currentThread());
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -179,9 +204,12 @@ final class RedisBroker implements Broker {
      * Publishes an event to every node.
      *
      * <ul>
-     * <li>{@link BrokerEvent.RoomMessage}: nothing to do, since the message store published
-     *     it on the room's channel in the same script that appended it (publishing it again
-     *     would deliver it twice, or out of the stream's order).
+     * <li>{@link BrokerEvent.RoomMessage}: without a durable store, nothing to do, since the
+     *     message store published it on the room's channel in the same script that appended
+     *     it (publishing it again would deliver it twice, or out of the stream's order). With
+     *     one, the message is committed and must reach everyone: it is released in the order
+     *     of its SEQ; while Redis cannot be reached it is kept in memory and released when
+     *     Redis is back, before this node's newer messages of the room. Never throws.
      * <li>{@link BrokerEvent.Presence}: this node's share; remembered, and sent again after
      *     an outage, so it never throws.
      * <li>{@link BrokerEvent.Typing}: dropped while disconnected.
@@ -190,7 +218,11 @@ final class RedisBroker implements Broker {
      */
     @Override
     public void publish(BrokerEvent event) {
-        if (event instanceof BrokerEvent.RoomMessage) {
+        if (event instanceof BrokerEvent.RoomMessage m) {
+            if (durable != null && !execute(() -> release(m.message()))) {
+                LOG.warn("Node {} is closed: message {} of {} is released by another node's gap fill", nodeId,
+                        m.message().id(), m.message().room());
+            }
             return;
         }
         if (event instanceof BrokerEvent.Presence p) {
@@ -267,6 +299,11 @@ final class RedisBroker implements Broker {
         CompletableFuture<Object> goodbye = new CompletableFuture<>();
         Runnable sayGoodbye = () -> {
             closed = true;
+            int kept = unreleased.values().stream().mapToInt(Map::size).sum();
+            if (kept > 0) {
+                LOG.warn("Node {} closes with {} committed message(s) not released; other nodes release them from "
+                        + "the store within the gap timeout ({} ms)", nodeId, kept, gapTimeoutMillis);
+            }
             scripts.run(Scripts.LEAVE, ScriptOutputType.INTEGER, new String[0], keys.prefix(), nodeId)
                     .whenComplete((r, e) -> {
                         if (e != null) {
@@ -441,6 +478,9 @@ final class RedisBroker implements Broker {
     private void startFeed(String room, CompletableFuture<List<BrokerEvent.Presence>> ready) {
         RoomFeed feed = new RoomFeed(room, ready, this::deliver);
         long disconnectsBefore = disconnects;
+        Long offset = redisClockOffset;
+        // about the stream's newest id now, were it written now: its ids are Redis's clock
+        StreamId calledAt = offset == null ? null : new StreamId(System.currentTimeMillis() + offset, 0);
         feeds.put(room, feed);
         call(() -> pubSub.async().subscribe(keys.room(room)))
                 .thenCompose(x -> snapshot(room))
@@ -448,8 +488,11 @@ final class RedisBroker implements Broker {
                     boolean current = feeds.get(room) == feed;
                     if (error != null) {
                         if (current) {
-                            feeds.remove(room);
-                            sendLogged(call(() -> pubSub.async().unsubscribe(keys.room(room))), "unsubscribe");
+                            // not forgotten: the next resync subscribes it, delivers its members and catches it up
+                            feed.failed(calledAt);
+                            requestResync();
+                            LOG.info("Node {} could not subscribe room {} ({}); it does when Redis answers again",
+                                    nodeId, room, Scripts.unwrap(error).toString());
                         }
                         ready.completeExceptionally(Scripts.unwrap(error));
                         return;
@@ -469,6 +512,8 @@ final class RedisBroker implements Broker {
         return scripts.<List<Object>>run(Scripts.SNAPSHOT, ScriptOutputType.MULTI, new String[] {keys.present(room),
                         keys.online(room), keys.log(room), keys.presenceVersion(room)})
                 .thenApply(r -> {
+                    long ts = Long.parseLong(String.valueOf(r.get(2)));
+                    redisClockOffset = ts - System.currentTimeMillis();
                     Map<String, String> online = pairs((List<?>) r.get(4));
                     Map<String, Boolean> members = new HashMap<>();
                     pairs((List<?>) r.get(3)).forEach((user, count) -> members.put(user, !online.containsKey(user)));
@@ -528,6 +573,12 @@ final class RedisBroker implements Broker {
                     }
                 }
             }
+            if (durable != null && connection.isOpen()) {
+                for (String room : List.copyOf(unreleased.keySet())) {
+                    flush(room);
+                }
+                fillGaps();
+            }
             if (connection.isOpen()) {
                 beat(false).whenComplete((reaped, e) -> {
                     if (e != null) {
@@ -566,6 +617,9 @@ final class RedisBroker implements Broker {
                 .thenComposeAsync(x -> resendShares(), loop)
                 .thenComposeAsync(x -> loadUsers(), loop)
                 .thenComposeAsync(x -> {
+                    for (String room : List.copyOf(unreleased.keySet())) {
+                        flush(room);   // before this node's newer messages of the room
+                    }
                     List<CompletableFuture<Void>> rooms = new ArrayList<>();
                     for (RoomFeed feed : List.copyOf(feeds.values())) {
                         if (feed.ready.isDone()) {
@@ -618,33 +672,162 @@ final class RedisBroker implements Broker {
                 }, loop);
     }
 
-    /** Delivers what the room missed: messages after the last delivered one, and the members' changes. */
+    /**
+     * Delivers what the room missed: messages after the last delivered one (for a feed whose
+     * subscribe failed, after about when it was called), and the members' changes.
+     */
     private CompletableFuture<Void> catchUp(RoomFeed feed) {
         feed.hold();
         String room = feed.room;
-        StreamId from = feed.last();
-        return snapshot(room).thenCompose(snapshot -> readAfter(room, from, new ArrayList<>())
-                        .thenApply(missed -> Map.entry(snapshot, missed)))
-                .thenAcceptAsync(result -> {
-                    if (feeds.get(room) == feed) {
-                        feed.caughtUp(result.getKey(), result.getValue());
-                    }
+        return snapshot(room).thenComposeAsync(snapshot -> {
+                    StreamId from = feed.catchUpFrom(snapshot);
+                    return readAfter(room, from, new ArrayList<>()).thenAcceptAsync(missed -> {
+                        if (feeds.get(room) == feed) {
+                            feed.caughtUp(snapshot, from, missed);
+                        }
+                    }, loop);
                 }, loop);
     }
 
-    /** Every message after {@code after} (exclusive), page by page. */
-    private CompletableFuture<List<StoredMessage>> readAfter(String room, StreamId after, List<StoredMessage> into) {
+    /** Every message after {@code after} (exclusive), page by page, with its stream id. */
+    private CompletableFuture<List<Note.Message>> readAfter(String room, StreamId after, List<Note.Message> into) {
         return call(() -> commands.xrange(keys.log(room), Range.from(Range.Boundary.excluding(after.toString()),
                 Range.Boundary.unbounded()), Limit.from(CATCH_UP_PAGE)))
                 .thenCompose(page -> {
                     for (StreamMessage<String, String> e : page) {
-                        into.add(RedisMessageStore.message(room, e.getId(), e.getBody()));
+                        into.add(new Note.Message(StreamId.parse(e.getId()),
+                                RedisMessageStore.message(room, e.getId(), e.getBody())));
                     }
                     if (page.size() < CATCH_UP_PAGE) {
                         return CompletableFuture.completedFuture(into);
                     }
                     return readAfter(room, StreamId.parse(page.get(page.size() - 1).getId()), into);
                 });
+    }
+
+    // ---- with a durable store: releasing committed messages in SEQ order ----
+
+    /** Keeps a committed message of this node until Redis took it, and sends it now if it can. */
+    private void release(StoredMessage message) {
+        long seq = seqOf(message.id());
+        if (seq < 1) {
+            LOG.error("Message {} of {} not released: a durable store's ids must end in -SEQ, SEQ dense per room "
+                    + "(JdbcMessageStore with shared(true))", message.id(), message.room());
+            return;
+        }
+        unreleased.computeIfAbsent(message.room(), r -> new TreeMap<>()).put(seq, message);
+        flush(message.room());
+    }
+
+    /** Sends the room's unreleased messages in one script, unless one is under way; what fails is kept. */
+    private void flush(String room) {
+        if (closed || releasing.contains(room) || !connection.isOpen()) {
+            return;
+        }
+        TreeMap<Long, StoredMessage> batch = unreleased.remove(room);
+        if (batch == null || batch.isEmpty()) {
+            return;
+        }
+        releasing.add(room);
+        runRelease(room, batch.values(), "", false).whenCompleteAsync((r, e) -> {
+            releasing.remove(room);
+            if (e != null) {
+                unreleased.computeIfAbsent(room, x -> new TreeMap<>()).putAll(batch);
+                LOG.debug("Node {}: {} message(s) of {} not released yet: {}", nodeId, batch.size(), room,
+                        Scripts.unwrap(e).toString());
+            } else {
+                flush(room);   // what came meanwhile
+            }
+        }, loop);
+    }
+
+    private CompletableFuture<List<Object>> runRelease(String room, Iterable<StoredMessage> messages, String skip,
+                                                      boolean startAtLowest) {
+        List<String> args = new ArrayList<>();
+        args.add(historyLimit);
+        args.add(keys.room(room));
+        args.add(room);
+        args.add(skip);
+        args.add(startAtLowest ? "1" : "0");
+        for (StoredMessage m : messages) {
+            args.add(Long.toString(seqOf(m.id())));
+            args.add(Json.object("id", m.id(), "f", m.from(), "t", m.text(), "ts", Long.toString(m.ts())));
+        }
+        return scripts.run(Scripts.RELEASE, ScriptOutputType.MULTI, new String[] {keys.next(room), keys.held(room),
+                keys.log(room), keys.stalled()}, args.toArray(String[]::new));
+    }
+
+    /**
+     * A node that died between a commit and its release leaves a hole that stalls the room:
+     * for each room this node hears that has waited longer than the gap timeout, reads the
+     * missing SEQ's message from the durable store and releases it, or skips the SEQ when
+     * the store does not have it. Several nodes may do it at once: a release is idempotent.
+     */
+    private void fillGaps() {
+        scripts.<List<Object>>run(Scripts.STALLED, ScriptOutputType.MULTI, new String[] {keys.stalled()},
+                keys.prefix(), Long.toString(gapTimeoutMillis), Integer.toString(GAPS_PER_BEAT))
+                .whenCompleteAsync((stalled, e) -> {
+                    if (e != null) {
+                        LOG.debug("Node {} could not read the stalled rooms: {}", nodeId, Scripts.unwrap(e).toString());
+                        return;
+                    }
+                    for (Object entry : stalled) {
+                        List<?> fields = (List<?>) entry;
+                        String room = String.valueOf(fields.get(0));
+                        if (feeds.containsKey(room) && filling.add(room)) {
+                            fillGap(room, String.valueOf(fields.get(1)), String.valueOf(fields.get(2)))
+                                    .whenCompleteAsync((x, failure) -> {
+                                        filling.remove(room);
+                                        if (failure != null) {
+                                            LOG.warn("Node {} could not fill the gap of room {} yet: {}", nodeId, room,
+                                                    Scripts.unwrap(failure).toString());
+                                        }
+                                    }, loop);
+                        }
+                    }
+                }, loop);
+    }
+
+    private CompletableFuture<?> fillGap(String room, String next, String heldPayload) {
+        if (next.isEmpty()) {
+            // where the room starts is unknown (Redis lost its data, or a lower SEQ never came): the lowest held
+            LOG.info("Node {}: room {} releases from its lowest waiting message (its next SEQ was unknown)", nodeId,
+                    room);
+            return runRelease(room, List.of(), "", true);
+        }
+        String generation;
+        long seq;
+        try {
+            String heldId = Json.read(heldPayload).required("id");
+            generation = heldId.substring(0, heldId.lastIndexOf('-'));
+            seq = Long.parseLong(next);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return call(() -> durable.before(room, generation + "-" + (seq + 1), 1)).thenCompose(page -> {
+            List<StoredMessage> found = page.messages();
+            if (!found.isEmpty() && seqOf(found.get(found.size() - 1).id()) == seq) {
+                LOG.info("Node {}: message {} of room {} was committed but not released (its node stopped): "
+                        + "released from the store", nodeId, found.get(found.size() - 1).id(), room);
+                return runRelease(room, List.of(found.get(found.size() - 1)), "", false);
+            }
+            LOG.warn("Node {}: SEQ {} of room {} is not in the store: skipped", nodeId, seq, room);
+            return runRelease(room, List.of(), Long.toString(seq), false);
+        });
+    }
+
+    /** The SEQ at the end of a durable store's id {@code GENERATION-SEQ}, or -1. */
+    static long seqOf(String id) {
+        int dash = id.lastIndexOf('-');
+        if (dash < 1 || dash == id.length() - 1 || id.length() - dash > 19) {
+            return -1;
+        }
+        for (int i = dash + 1; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(id.substring(dash + 1));
     }
 
     // ---- helpers ----

@@ -47,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * remembered. When Redis is back the node re-sends its presence, and delivers to every room
  * exactly the messages it missed and the members' changes.
  *
+ * <p><b>With a durable store</b> ({@link Builder#durableStore}, such as a shared
+ * {@code JdbcMessageStore}): the store commits each message and gives its id, before
+ * anything is broadcast; Redis only orders the committed messages by their per-room SEQ and
+ * fans them out, and its stream becomes a cache of recent messages (history reads go to the
+ * store). A node that stopped between a commit and its release is covered by the others,
+ * which release the missing message from the store after {@link #MIN_GAP_TIMEOUT} or more.
+ *
  * <p><b>Redis.</b> Version 6.2 or later, one server (or a Sentinel-managed primary): the
  * presence scripts touch several rooms' keys, which a Redis Cluster does not allow. Every key
  * starts with {@link Builder#keyPrefix}. With {@code appendonly yes} and
@@ -69,14 +76,21 @@ public final class RedisChat implements AutoCloseable {
     public static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The longest time between two beats, whatever the node timeout. */
     public static final Duration MAX_BEAT_PERIOD = Duration.ofSeconds(5);
+    /**
+     * With a durable store: the least time a room's messages wait for a missing SEQ before a
+     * node reads it from the store and releases it (or skips it, when the store does not have
+     * it). The gap timeout is the command timeout plus one beat (a release that failed is
+     * retried at the next beat), and at least this.
+     */
+    public static final Duration MIN_GAP_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisChat.class);
 
     private final RedisBroker broker;
-    private final RedisMessageStore store;
+    private final MessageStore store;
     private final String nodeId;
 
-    private RedisChat(RedisBroker broker, RedisMessageStore store, String nodeId) {
+    private RedisChat(RedisBroker broker, MessageStore store, String nodeId) {
         this.broker = broker;
         this.store = store;
         this.nodeId = nodeId;
@@ -92,7 +106,11 @@ public final class RedisChat implements AutoCloseable {
         return broker;
     }
 
-    /** The message store, for {@link io.chatroom.ChatSettings.Builder#messageStore}. */
+    /**
+     * The message store, for {@link io.chatroom.ChatSettings.Builder#messageStore}: the room
+     * streams in Redis, or the {@linkplain Builder#durableStore durable store}, whose appends
+     * this node refuses (a failed stage) while it cannot reach Redis.
+     */
     public MessageStore messageStore() {
         return store;
     }
@@ -132,6 +150,7 @@ public final class RedisChat implements AutoCloseable {
         private int historyLimit = DEFAULT_HISTORY_LIMIT;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private MessageStore durableStore;
 
         private Builder(String redisUri) {
             this.redisUri = Objects.requireNonNull(redisUri, "redisUri");
@@ -191,6 +210,22 @@ public final class RedisChat implements AutoCloseable {
         }
 
         /**
+         * The store that keeps history and gives message ids, committed before anything is
+         * broadcast; null (the default) for none, when each room's Redis Stream is the store.
+         * Its ids must end in {@code -SEQ} with SEQ one dense sequence per room over every
+         * node (1, 2, 3, ..., none twice, none skipped, a SEQ used exactly when its message
+         * is committed), and {@code before(room, GENERATION-(SEQ + 1), 1)} must read message
+         * SEQ back: a {@code JdbcMessageStore} built with {@code shared(true)}, every node on
+         * the same database. Redis then orders the committed messages by SEQ and fans them
+         * out; the room's stream keeps about {@link #historyLimit} recent ones, for nodes
+         * catching up after an outage. The embedder closes the store after the hub.
+         */
+        public Builder durableStore(MessageStore store) {
+            this.durableStore = store;
+            return this;
+        }
+
+        /**
          * Connects to Redis and starts the node.
          *
          * @throws IllegalArgumentException when the URI is malformed
@@ -205,6 +240,8 @@ public final class RedisChat implements AutoCloseable {
             uri.setClientName("chatroom-" + id);
             Duration beat = nodeTimeout.dividedBy(3).compareTo(MAX_BEAT_PERIOD) < 0 ? nodeTimeout.dividedBy(3)
                     : MAX_BEAT_PERIOD;
+            Duration gapTimeout = commandTimeout.plus(beat).compareTo(MIN_GAP_TIMEOUT) > 0 ? commandTimeout.plus(beat)
+                    : MIN_GAP_TIMEOUT;
             ClientResources resources = ClientResources.builder()
                     .ioThreadPoolSize(2)
                     .computationThreadPoolSize(2)
@@ -242,12 +279,14 @@ public final class RedisChat implements AutoCloseable {
                 Keys keys = new Keys(keyPrefix);
                 Scripts scripts = new Scripts(connection.async());
                 RedisBroker broker = new RedisBroker(keys, scripts, id, nodeTimeout, commandTimeout, connection, pubSub,
-                        loop, release);
+                        loop, release, durableStore, historyLimit, gapTimeout);
                 client.addListener(broker.connectionListener());
                 broker.start(beat, connectTimeout.plus(commandTimeout.multipliedBy(3)));
-                LOG.info("Node {} connected to Redis at {} (keys {}*, node timeout {} ms)", id, where, keyPrefix,
-                        nodeTimeout.toMillis());
-                return new RedisChat(broker, new RedisMessageStore(keys, scripts, connection.async(), historyLimit), id);
+                LOG.info("Node {} connected to Redis at {} (keys {}*, node timeout {} ms{})", id, where, keyPrefix,
+                        nodeTimeout.toMillis(), durableStore == null ? "" : ", durable store " + durableStore);
+                MessageStore store = durableStore != null ? new GuardedStore(durableStore, broker::isConnected)
+                        : new RedisMessageStore(keys, scripts, connection.async(), historyLimit);
+                return new RedisChat(broker, store, id);
             } catch (RuntimeException e) {
                 loop.shutdownNow();
                 if (pubSub != null) {

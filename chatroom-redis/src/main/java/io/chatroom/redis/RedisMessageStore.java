@@ -115,10 +115,13 @@ final class RedisMessageStore implements MessageStore {
         return messages;
     }
 
-    /** The message of a stream entry: fields {@code f} (absent for a notice), {@code t}, {@code ts}. */
+    /**
+     * The message of a stream entry: fields {@code i} (the durable store's id; absent when the
+     * entry id is the message id), {@code f} (absent for a notice), {@code t}, {@code ts}.
+     */
     static StoredMessage message(String room, String id, Map<String, String> body) {
         String ts = body.get("ts");
-        return new StoredMessage(id, room, body.get("f"), body.getOrDefault("t", ""), ts == null ? 0 : Long.parseLong(ts));
+        return new StoredMessage(body.getOrDefault("i", id), room, body.get("f"), body.getOrDefault("t", ""), ts == null ? 0 : Long.parseLong(ts));
     }
 
     private static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> command) {

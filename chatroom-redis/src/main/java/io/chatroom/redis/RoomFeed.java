@@ -21,6 +21,10 @@ import java.util.function.Consumer;
  * While a snapshot or a catch-up is under way the feed holds what arrives and applies it
  * afterwards; typing is dropped then (it is ephemeral, and has no order to check).
  *
+ * <p>A feed whose subscribe failed (Redis could not be reached) stays registered and
+ * holding, not started: the broker's next resync starts it with a catch-up, which delivers
+ * its members as presence events and the messages since about when subscribe was called.
+ *
  * <p>Every field is owned by the broker's loop thread.
  */
 final class RoomFeed {
@@ -38,6 +42,10 @@ final class RoomFeed {
     private long presenceVersion;
     /** Who is in the room as delivered: user to away. */
     private Map<String, Boolean> members = new HashMap<>();
+    /** Whether a snapshot was applied: false until then, and while a failed subscribe waits for Redis. */
+    private boolean started;
+    /** For a feed whose subscribe failed: about where the stream stood when it was called; null when unknown. */
+    private StreamId failedAt;
 
     RoomFeed(String room, CompletableFuture<List<BrokerEvent.Presence>> ready, Consumer<BrokerEvent> inbox) {
         this.room = room;
@@ -60,6 +68,30 @@ final class RoomFeed {
         return last;
     }
 
+    boolean isStarted() {
+        return started;
+    }
+
+    /**
+     * The subscribe failed: the feed keeps holding until a catch-up starts it.
+     *
+     * @param position about where the stream stood when subscribe was called (its newest id
+     *                 then, as Redis's clock), or null when unknown
+     */
+    void failed(StreamId position) {
+        failedAt = position;
+        holding = true;
+    }
+
+    /** Where a catch-up of this feed reads from, given the room's snapshot now. */
+    StreamId catchUpFrom(Snapshot now) {
+        if (started) {
+            return last;
+        }
+        // nothing older than the failed subscribe; and never past the snapshot, which would skip what follows it
+        return failedAt == null || failedAt.isAfter(now.last()) ? now.last() : failedAt;
+    }
+
     /** Holds what arrives until {@link #caughtUp}; a catch-up is starting. */
     void hold() {
         holding = true;
@@ -71,6 +103,7 @@ final class RoomFeed {
 
     /** Applies the first snapshot; returns the members to answer the subscription with. */
     List<BrokerEvent.Presence> start(Snapshot snapshot) {
+        started = true;
         last = snapshot.last();
         presenceVersion = snapshot.presenceVersion();
         members = new HashMap<>(snapshot.members());
@@ -88,13 +121,20 @@ final class RoomFeed {
     }
 
     /**
-     * After an outage: delivers the messages missed (those after {@link #last()}, in order),
+     * After an outage: delivers the messages missed (those after {@code from}, in order),
      * then the members' changes since the last delivered state (a member gone meanwhile
-     * leaves with reason timeout), then what arrived meanwhile, and goes live.
+     * leaves with reason timeout), then what arrived meanwhile, and goes live. A feed not
+     * started yet (its subscribe failed) starts here: its members all come as present.
+     *
+     * @param from what {@link #catchUpFrom} answered for this snapshot
      */
-    void caughtUp(Snapshot snapshot, List<StoredMessage> missed) {
-        for (StoredMessage m : missed) {
-            deliverMessage(StreamId.parse(m.id()), m);
+    void caughtUp(Snapshot snapshot, StreamId from, List<Note.Message> missed) {
+        if (!started) {
+            started = true;
+            last = from;
+        }
+        for (Note.Message m : missed) {
+            deliverMessage(m.id(), m.message());
         }
         Map<String, Boolean> now = snapshot.members();
         for (Map.Entry<String, Boolean> e : now.entrySet()) {

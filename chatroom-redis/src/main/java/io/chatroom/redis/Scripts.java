@@ -35,6 +35,8 @@ final class Scripts {
     static final Script SNAPSHOT = Script.load("snapshot.lua", false, false);
     static final Script USERS = Script.load("users.lua", false, false);
     static final Script BAN = Script.load("ban.lua", false, false);
+    static final Script RELEASE = Script.load("release.lua", false, false);
+    static final Script STALLED = Script.load("stalled.lua", false, false);
 
     private final RedisAsyncCommands<String, String> commands;
 

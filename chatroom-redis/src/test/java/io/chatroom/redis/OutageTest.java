@@ -182,6 +182,38 @@ class OutageTest {
         }
     }
 
+    @Test
+    void aSubscribeThatFailsWhileRedisIsDownIsCaughtUpWhenRedisIsBack() {
+        try (Cluster cluster = cluster()) {
+            Cluster.Node a = cluster.node(0);
+            Cluster.Node b = cluster.node(1);
+            a.chat().broker().subscribe("r1").toCompletableFuture().join();   // a has seen Redis's clock
+            b.chat().broker().subscribe("late").toCompletableFuture().join();
+            b.chat().broker().publish(Presence.present("late", "bob", false, 1));
+            StoredMessage old = b.chat().messageStore().append("late", "bob", "before", 1).toCompletableFuture()
+                    .join();
+            b.inbox().awaitMessage("late", old.id());
+
+            redis.stop();
+            Await.until("a sees the outage", () -> !a.chat().isConnected());
+            CompletableFuture<List<Presence>> failed = a.chat().broker().subscribe("late").toCompletableFuture();
+            assertThrows(ExecutionException.class, () -> failed.get(1, TimeUnit.SECONDS), "the stage still fails");
+
+            redis.start();
+            Await.until("b is in sync", () -> b.chat().isInSync());
+            // newer than the failed subscribe: a gets it, by its catch-up or live
+            StoredMessage after = b.chat().messageStore().append("late", "bob", "after", 2).toCompletableFuture()
+                    .join();
+            a.inbox().awaitMessage("late", after.id());
+            Presence bob = a.inbox().await(Presence.class, p -> p.room().equals("late") && p.user().equals("bob"));
+            assertTrue(bob.present(), "bob, present before, comes as present");
+            assertEquals(List.of(after), a.inbox().messages("late"), "nothing older than the failed subscribe");
+            b.chat().broker().publish(Presence.present("late", "carol", true, 3));
+            Presence carol = a.inbox().await(Presence.class, p -> p.user().equals("carol"));
+            assertTrue(carol.away(), "the room is live again");
+        }
+    }
+
     private static Map<String, Boolean> members(List<Presence> presence) {
         Map<String, Boolean> out = new HashMap<>();
         presence.forEach(p -> out.put(p.user(), p.away()));
