@@ -1,11 +1,9 @@
 package io.chatroom.jdbc;
 
-import java.io.BufferedReader;
+import io.chatroom.testing.ChildServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -132,26 +127,7 @@ public final class TestPostgres {
         List<String> command = new ArrayList<>(asServerUser());
         command.addAll(List.of(bin.resolve("postgres").toString(), "-D", data.toString(), "-p", String.valueOf(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"));
-        try {
-            server = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Process started = server;
-        Thread pump = new Thread(() -> pump(started.getInputStream(), ready), "test-postgres-log");
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while PostgreSQL started", e);
-        } catch (ExecutionException | TimeoutException e) {
-            server.destroyForcibly();
-            throw new IllegalStateException("PostgreSQL did not start within " + START_TIMEOUT.toSeconds() + " s; see "
-                    + log, e);
-        }
+        server = ChildServer.start(command, log, "database system is ready to accept connections", START_TIMEOUT, "PostgreSQL");
     }
 
     /** Stops the server with a fast shutdown (open sessions are ended); returns once it is down. */
@@ -169,25 +145,6 @@ public final class TestPostgres {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Copies the server's output to its log, and completes {@code ready} when it accepts connections. */
-    private void pump(InputStream output, CompletableFuture<Void> ready) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
-            for (String line; (line = in.readLine()) != null; ) {
-                out.write(line);
-                out.write('\n');
-                out.flush();
-                if (line.contains("database system is ready to accept connections")) {
-                    ready.complete(null);
-                }
-            }
-        } catch (IOException e) {
-            ready.completeExceptionally(e);
-        }
-        ready.completeExceptionally(new IllegalStateException("PostgreSQL exited"));
     }
 
     private void run(List<String> command) throws IOException {

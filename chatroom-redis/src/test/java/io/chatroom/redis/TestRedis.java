@@ -1,25 +1,18 @@
 package io.chatroom.redis;
 
-import java.io.BufferedReader;
+import io.chatroom.testing.ChildServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -94,26 +87,7 @@ public final class TestRedis implements AutoCloseable {
         List<String> command = List.of(binary().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", "",
                 "--daemonize", "no", "--protected-mode", "no", "--logfile", "");
-        try {
-            server = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Process started = server;
-        Thread pump = new Thread(() -> pump(started.getInputStream(), ready), "test-redis-log-" + port);
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while Redis started", e);
-        } catch (ExecutionException | TimeoutException e) {
-            server.destroyForcibly();
-            throw new IllegalStateException("Redis did not start within " + START_TIMEOUT.toSeconds() + " s; see "
-                    + dir.resolve("redis.log"), e);
-        }
+        server = ChildServer.start(command, dir.resolve("redis.log"), "Ready to accept connections", START_TIMEOUT, "Redis");
     }
 
     /** Stops the server (SIGTERM: it flushes its log and exits); returns once it is down. */
@@ -136,24 +110,6 @@ public final class TestRedis implements AutoCloseable {
     public void close() {
         stop();
         deleteQuietly(dir);
-    }
-
-    private void pump(InputStream output, CompletableFuture<Void> ready) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
-             Writer log = Files.newBufferedWriter(dir.resolve("redis.log"), StandardCharsets.UTF_8,
-                     StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            for (String line; (line = in.readLine()) != null; ) {
-                log.write(line);
-                log.write('\n');
-                log.flush();
-                if (line.contains("Ready to accept connections")) {
-                    ready.complete(null);
-                }
-            }
-        } catch (IOException e) {
-            ready.completeExceptionally(e);
-        }
-        ready.completeExceptionally(new IllegalStateException("redis-server exited"));
     }
 
     private static synchronized Path binary() {
