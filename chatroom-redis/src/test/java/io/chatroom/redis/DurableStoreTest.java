@@ -99,7 +99,7 @@ class DurableStoreTest {
     }
 
     private static long seq(StoredMessage m) {
-        return RedisBroker.seqOf(m.id());
+        return DurableReleases.seqOf(m.id());
     }
 
     @Test
