@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While Redis cannot take them, this node's messages are kept in memory, one ordered map
  * per room, and released when it can, one script per room at a time so that they stay in
- * order.
+ * order. They are at most {@link RedisChat#MAX_UNRELEASED}: from there on {@link #isFull}
+ * says so, and the node refuses new messages (a Redis that is connected but refuses writes,
+ * such as one out of memory or a replica after a failover, must not fill this node's memory).
  *
- * <p>Owned by the broker's loop thread: every method runs on it, and so do the answers.
+ * <p>Owned by the broker's loop thread: every method runs on it, and so do the answers;
+ * {@link #isFull} excepted, which any thread may ask.
  */
 final class DurableReleases {
 
@@ -52,6 +55,10 @@ final class DurableReleases {
     private final Set<String> releasing = new HashSet<>();
     /** Rooms whose gap this node is filling. */
     private final Set<String> filling = new HashSet<>();
+    /** How many messages this node keeps: those in {@link #unreleased} and those of the releases under way. */
+    private int kept;
+    /** Whether {@link #kept} reached {@link RedisChat#MAX_UNRELEASED}; written by the loop, read by any thread. */
+    private volatile boolean full;
     private boolean closed;
 
     DurableReleases(Keys keys, Scripts scripts, String nodeId, BrokerLoop loop, MessageStore store, int historyLimit,
@@ -74,8 +81,20 @@ final class DurableReleases {
                     + "(JdbcMessageStore with shared(true))", message.id(), message.room());
             return;
         }
-        unreleased.computeIfAbsent(message.room(), r -> new TreeMap<>()).put(seq, message);
+        if (unreleased.computeIfAbsent(message.room(), r -> new TreeMap<>()).put(seq, message) == null) {
+            count(1);
+        }
         flush(message.room());
+    }
+
+    /** Whether this node keeps as many messages as it may: it takes no more until Redis took some. Any thread. */
+    boolean isFull() {
+        return full;
+    }
+
+    private void count(int change) {
+        kept += change;
+        full = kept >= RedisChat.MAX_UNRELEASED;
     }
 
     /** Sends every room's kept messages: after an outage, before this node's newer messages of the room. */
@@ -88,7 +107,6 @@ final class DurableReleases {
     /** Sends nothing from now on; logs what is kept, which other nodes' gap fill releases. */
     void close() {
         closed = true;
-        int kept = unreleased.values().stream().mapToInt(Map::size).sum();
         if (kept > 0) {
             LOG.warn("Node {} closes with {} committed message(s) not released; other nodes release them from "
                     + "the store within the gap timeout ({} ms)", nodeId, kept, gapTimeoutMillis);
@@ -108,10 +126,16 @@ final class DurableReleases {
         runRelease(room, batch.values(), "", false).whenCompleteAsync((r, e) -> {
             releasing.remove(room);
             if (e != null) {
-                unreleased.computeIfAbsent(room, x -> new TreeMap<>()).putAll(batch);
+                TreeMap<Long, StoredMessage> back = unreleased.computeIfAbsent(room, x -> new TreeMap<>());
+                batch.forEach((seq, m) -> {
+                    if (back.put(seq, m) != null) {
+                        count(-1);   // published again meanwhile: counted once
+                    }
+                });
                 LOG.debug("Node {}: {} message(s) of {} not released yet: {}", nodeId, batch.size(), room,
                         Scripts.unwrap(e).toString());
             } else {
+                count(-batch.size());
                 flush(room);   // what came meanwhile
             }
         }, loop.executor());

@@ -319,6 +319,21 @@ final class RedisBroker implements Broker {
         return connection.isOpen() && pubSub.isOpen();
     }
 
+    /**
+     * With a durable store: why this node may not take a message now, or null when it may.
+     * It may not while it cannot reach Redis (it could not publish the message), nor while it
+     * keeps {@link RedisChat#MAX_UNRELEASED} messages that Redis did not take. Any thread.
+     */
+    String whyNotAppend() {
+        if (!isConnected()) {
+            return "not connected to Redis";
+        }
+        if (releases != null && releases.isFull()) {
+            return "Redis has not taken this node's last " + RedisChat.MAX_UNRELEASED + " messages";
+        }
+        return null;
+    }
+
     /** Whether the node is in sync: connected, and nothing left to re-send since the last outage. */
     boolean isInSync() {
         CompletableFuture<Boolean> answer = loop.submit(() -> CompletableFuture.completedFuture(
