@@ -5,28 +5,31 @@ import io.chatroom.spi.StoredMessage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The durable store as this node's hub sees it: everything goes to the store, but an append
- * fails at once (its stage, never a throw) while this node cannot reach Redis, so that nothing
- * is committed that this node could not publish; the sender is told {@code unavailable}.
+ * fails at once (its stage, never a throw) while this node cannot reach Redis, or keeps as
+ * many messages as it may that Redis did not take, so that nothing is committed that this
+ * node could not publish; the sender is told {@code unavailable}.
  */
 final class GuardedStore implements MessageStore {
 
     private final MessageStore store;
-    private final BooleanSupplier connected;
+    /** Why an append is refused now, or null when it is not. */
+    private final Supplier<String> refusal;
 
-    GuardedStore(MessageStore store, BooleanSupplier connected) {
+    GuardedStore(MessageStore store, Supplier<String> refusal) {
         this.store = store;
-        this.connected = connected;
+        this.refusal = refusal;
     }
 
     @Override
     public CompletionStage<StoredMessage> append(String room, String from, String text, long ts) {
-        if (!connected.getAsBoolean()) {
+        String why = refusal.get();
+        if (why != null) {
             return CompletableFuture.failedFuture(new IllegalStateException(
-                    "not connected to Redis: a message of " + room + " not stored, since it could not be published"));
+                    why + ": a message of " + room + " not stored, since it could not be published"));
         }
         try {
             return store.append(room, from, text, ts);

@@ -83,6 +83,12 @@ public final class RedisChat implements AutoCloseable {
      * retried at the next beat), and at least this.
      */
     public static final Duration MIN_GAP_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * With a durable store: the most committed messages a node keeps in memory while Redis
+     * does not take them (it is down, or refuses writes). From there on the node refuses new
+     * messages (the sender is told {@code unavailable}) until Redis took some.
+     */
+    public static final int MAX_UNRELEASED = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisChat.class);
 
@@ -284,7 +290,7 @@ public final class RedisChat implements AutoCloseable {
                 broker.start(beat, connectTimeout.plus(commandTimeout.multipliedBy(3)));
                 LOG.info("Node {} connected to Redis at {} (keys {}*, node timeout {} ms{})", id, where, keyPrefix,
                         nodeTimeout.toMillis(), durableStore == null ? "" : ", durable store " + durableStore);
-                MessageStore store = durableStore != null ? new GuardedStore(durableStore, broker::isConnected)
+                MessageStore store = durableStore != null ? new GuardedStore(durableStore, broker::whyNotAppend)
                         : new RedisMessageStore(keys, scripts, connection.async(), historyLimit);
                 return new RedisChat(broker, store, id);
             } catch (RuntimeException e) {

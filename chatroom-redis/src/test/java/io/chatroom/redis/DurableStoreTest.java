@@ -99,7 +99,7 @@ class DurableStoreTest {
     }
 
     private static long seq(StoredMessage m) {
-        return RedisBroker.seqOf(m.id());
+        return DurableReleases.seqOf(m.id());
     }
 
     @Test
@@ -237,6 +237,39 @@ class DurableStoreTest {
                 assertEquals(List.of(first, committed, third), n.inbox().messages("r"),
                         n.chat().nodeId() + ": nothing lost, nothing doubled, in SEQ order");
             }
+        }
+    }
+
+    @Test
+    void whileRedisRefusesWritesANodeKeepsAtMostMaxUnreleasedMessagesThenRefusesAndReleasesThemAllWhenRedisTakesThem() {
+        try (Cluster cluster = cluster(1);
+             RedisClient client = RedisClient.create(redis.uri());
+             StatefulRedisConnection<String, String> raw = client.connect()) {
+            Cluster.Node a = cluster.node(0);
+            a.chat().broker().subscribe("r").toCompletableFuture().join();
+            List<StoredMessage> accepted = new ArrayList<>();
+            String refused = null;
+            raw.sync().configSet("maxmemory", "1");   // connected, but every write is refused (OOM)
+            try {
+                for (int i = 0; i < 2 * RedisChat.MAX_UNRELEASED && refused == null; i++) {
+                    try {
+                        accepted.add(send(a, "r", "alice", "m" + i).join());
+                    } catch (RuntimeException e) {
+                        refused = e.getCause().getMessage();
+                    }
+                }
+            } finally {
+                raw.sync().configSet("maxmemory", "0");
+            }
+            assertTrue(refused != null && accepted.size() <= RedisChat.MAX_UNRELEASED + 10,
+                    accepted.size() + " messages kept in memory while Redis refused them; then: " + refused);
+            assertTrue(a.chat().isConnected(), "the connection stayed up all along");
+            // the next beat releases what the node kept, and it takes messages again
+            Await.until("the node takes messages again", () -> ((RedisBroker) a.chat().broker()).whyNotAppend() == null);
+            StoredMessage after = send(a, "r", "alice", "after").join();
+            accepted.add(after);
+            a.inbox().awaitMessage("r", after.id());
+            assertEquals(accepted, a.inbox().messages("r"), "every accepted message once, in SEQ order");
         }
     }
 }

@@ -9,6 +9,7 @@ import io.chatroom.LeaveReason;
 import io.chatroom.spi.BrokerEvent;
 import io.chatroom.spi.BrokerEvent.Presence;
 import io.chatroom.spi.StoredMessage;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -134,12 +135,7 @@ class OutageTest {
                     b.chat().nodeId());
             a.inbox().awaitFrom(mark, Presence.class, p -> p.user().equals("bob") && !p.present());
             // b's connections drop (it was cut off) and come back
-            for (String line : raw.sync().clientList().split("\n")) {
-                if (line.contains(" name=chatroom-" + b.chat().nodeId() + " ")) {
-                    String id = line.substring(3, line.indexOf(' '));
-                    raw.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(id)));
-                }
-            }
+            dropConnections(raw, b, false);
             Presence back = a.inbox().awaitFrom(mark, Presence.class, p -> p.user().equals("bob") && p.present());
             assertTrue(back.away(), "bob is back, still away");
         }
@@ -160,12 +156,7 @@ class OutageTest {
             int mark = b.inbox().size();
             a.chat().broker().publish(Presence.present("r2", "alice", false, 1));
             // only b's pub/sub connection drops: the messages sent until it is back reach b by its catch-up
-            for (String line : raw.sync().clientList().split("\n")) {
-                if (line.contains(" name=chatroom-" + b.chat().nodeId() + " ") && !line.contains(" sub=0 ")) {
-                    raw.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(
-                            line.substring(3, line.indexOf(' ')))));
-                }
-            }
+            dropConnections(raw, b, true);
             for (int i = 0; i < 200; i++) {
                 a.chat().messageStore().append(ROOMS.get(i % ROOMS.size()), "alice", "burst" + i, i);
             }
@@ -211,6 +202,17 @@ class OutageTest {
             b.chat().broker().publish(Presence.present("late", "carol", true, 3));
             Presence carol = a.inbox().await(Presence.class, p -> p.user().equals("carol"));
             assertTrue(carol.away(), "the room is live again");
+        }
+    }
+
+    /** Makes Redis close the node's connections (only its pub/sub one, if asked), as a network cut would. */
+    private static void dropConnections(StatefulRedisConnection<String, String> raw, Cluster.Node node,
+                                        boolean pubSubOnly) {
+        for (String line : raw.sync().clientList().split("\n")) {
+            if (line.contains(" name=chatroom-" + node.chat().nodeId() + " ")
+                    && !(pubSubOnly && line.contains(" sub=0 "))) {
+                raw.sync().clientKill(KillArgs.Builder.id(Long.parseLong(line.substring(3, line.indexOf(' ')))));
+            }
         }
     }
 
