@@ -14,6 +14,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -276,12 +278,7 @@ public final class RedisChat implements AutoCloseable {
                 pubSub = client.connectPubSub(StringCodec.UTF8);
                 StatefulRedisConnection<String, String> c = connection;
                 StatefulRedisPubSubConnection<String, String> p = pubSub;
-                Runnable release = () -> {
-                    p.close();
-                    c.close();
-                    client.shutdown(Duration.ZERO, commandTimeout);
-                    resources.shutdown(0, commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                };
+                Runnable release = () -> closeAll(p, c, client, resources, commandTimeout);
                 Keys keys = new Keys(keyPrefix);
                 Scripts scripts = new Scripts(connection.async());
                 RedisBroker broker = new RedisBroker(keys, scripts, id, nodeTimeout, commandTimeout, connection, pubSub,
@@ -295,16 +292,35 @@ public final class RedisChat implements AutoCloseable {
                 return new RedisChat(broker, store, id);
             } catch (RuntimeException e) {
                 loop.shutdownNow();
-                if (pubSub != null) {
-                    pubSub.close();
-                }
-                if (connection != null) {
-                    connection.close();
-                }
-                client.shutdown(Duration.ZERO, commandTimeout);
-                resources.shutdown(0, commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                closeAll(pubSub, connection, client, resources, commandTimeout);
                 throw new IllegalStateException("cannot start a chat node on Redis at " + where + ": "
                         + e.getMessage(), e);
+            }
+        }
+
+        /** Closes each of them (the connections may be null), going on past one that fails. */
+        private static void closeAll(AutoCloseable pubSub, AutoCloseable connection, RedisClient client,
+                                     ClientResources resources, Duration timeout) {
+            List<Runnable> steps = new ArrayList<>();
+            for (AutoCloseable c : new AutoCloseable[] {pubSub, connection}) {
+                if (c != null) {
+                    steps.add(() -> {
+                        try {
+                            c.close();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                }
+            }
+            steps.add(() -> client.shutdown(Duration.ZERO, timeout));
+            steps.add(() -> resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS));
+            for (Runnable step : steps) {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("Closing the Redis client: a step failed; the others go on", e);
+                }
             }
         }
 
