@@ -73,9 +73,11 @@ echo "redis: $("$REDIS_SERVER" --version)" | tee -a "$OUT/machine.txt"
 
 # --- processes --------------------------------------------------------------------------------
 STARTED=()
-stop_all() {
-  for p in "${STARTED[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${STARTED[@]}"; do wait "$p" 2>/dev/null || true; done
+stop_all() { # the last started first: the nodes say goodbye to Redis before it stops
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
+    kill "${STARTED[i]}" 2>/dev/null || true
+    wait "${STARTED[i]}" 2>/dev/null || true
+  done
   STARTED=()
 }
 trap stop_all EXIT
