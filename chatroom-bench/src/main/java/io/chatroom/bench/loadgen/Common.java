@@ -7,14 +7,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /** The options every scenario takes, and what they share: progress lines, CPU meters, the run tag. */
 final class Common {
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8080/ws",
-            description = "The server's WebSocket endpoint. Default: ${DEFAULT-VALUE}")
-    URI url;
+            description = "The server's WebSocket endpoint. Repeat it for several servers of one chat (such as "
+                    + "nodes through Redis): the clients of every room are spread over them round-robin. "
+                    + "Default: ${DEFAULT-VALUE}")
+    List<URI> urls;
 
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "15",
             description = "How long to measure, after the warm-up. Default: ${DEFAULT-VALUE}")
@@ -32,9 +35,11 @@ final class Common {
             description = "Copied into the results, e.g. the server's name")
     String label;
 
-    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
-            description = "The server's process id on this machine: its CPU, resident memory and heap are reported")
-    long serverPid;
+    @Option(names = "--server-pid", paramLabel = "PID",
+            description = "The server's process id on this machine: its CPU, resident memory and heap are reported. "
+                    + "Repeat it for several processes (the nodes of one chat, Redis): their CPU is summed; "
+                    + "memory is the first one's")
+    List<Long> serverPids = List.of();
 
     @Option(names = "--size", paramLabel = "CHARS", defaultValue = "64",
             description = "Length of each message's text (ASCII). Default: ${DEFAULT-VALUE}")
@@ -51,15 +56,34 @@ final class Common {
     final String tag = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
 
     Connector connector() {
-        return new Connector(url, threads, json ? WireFormat.JSON_SUBPROTOCOL : null);
+        return new Connector(urls, threads, json ? WireFormat.JSON_SUBPROTOCOL : null);
     }
 
+    /** The endpoints, for messages and results: {@code URL URL ...}. */
+    String urlList() {
+        return urls.stream().map(URI::toString).collect(Collectors.joining(" "));
+    }
+
+    /** The first {@code --server-pid}, or null. */
     ProcessProbe server() {
-        return serverPid > 0 ? new ProcessProbe(serverPid) : null;
+        ProcessProbe[] servers = servers();
+        return servers.length == 0 ? null : servers[0];
+    }
+
+    /** The CPU of every {@code --server-pid} together, or null without one. */
+    ProcessProbe.CpuMeter serverCpu() {
+        ProcessProbe[] servers = servers();
+        return servers.length == 0 ? null : new ProcessProbe.CpuMeter(servers);
+    }
+
+    /** Pid 0 (none, as the flag's old default) would be the whole machine for a probe: left out. */
+    private ProcessProbe[] servers() {
+        return serverPids.stream().filter(pid -> pid > 0).map(ProcessProbe::new).toArray(ProcessProbe[]::new);
     }
 
     Output output(String scenario) {
-        return new Output().put("scenario", scenario).put("label", label).put("url", url.toString())
+        return new Output().put("scenario", scenario).put("label", label).put("url", urlList())
+                .put("endpoints", urls.size())
                 .put("mode", json ? "json" : "text").put("cores", Runtime.getRuntime().availableProcessors());
     }
 

@@ -25,13 +25,16 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Opens WebSocket connections to one endpoint on a few Netty event loops. */
+/**
+ * Opens WebSocket connections on a few Netty event loops, to one endpoint or spread over
+ * several (servers of one chat): see {@link #endpoint(int, int)}.
+ */
 final class Connector implements AutoCloseable {
 
     /** The largest frame the client accepts: the protocol's default limit. */
     static final int MAX_FRAME = 64 * 1024;
 
-    private final URI endpoint;
+    private final List<URI> endpoints;
     private final String subprotocol;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
@@ -39,8 +42,11 @@ final class Connector implements AutoCloseable {
     /** Handshakes completed so far. */
     final AtomicInteger openedCount = new AtomicInteger();
 
-    Connector(URI endpoint, int threads, String subprotocol) {
-        this.endpoint = endpoint;
+    Connector(List<URI> endpoints, int threads, String subprotocol) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("no endpoint");
+        }
+        this.endpoints = List.copyOf(endpoints);
         this.subprotocol = subprotocol;
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen", true),
                 NioIoHandler.newFactory());
@@ -53,8 +59,22 @@ final class Connector implements AutoCloseable {
         return group;
     }
 
-    /** Connects one client to {@code ?room=ROOM&user=USER}; completes when the handshake is done. */
+    /**
+     * The endpoint of member {@code index} of room {@code room}: round-robin over the endpoints,
+     * each room starting one further than the one before. So a room with at least as many
+     * members as there are endpoints has members on each, and the rooms' first members (the
+     * rooms scenario's senders) are spread over the endpoints too.
+     */
+    URI endpoint(int room, int index) {
+        return endpoints.get(Math.floorMod(room + index, endpoints.size()));
+    }
+
+    /**
+     * Connects one client to {@code ?room=ROOM&user=USER} at {@link #endpoint(int, int)};
+     * completes when the handshake is done.
+     */
     CompletableFuture<WsClient> connect(String roomName, int room, int index, String user, WsClient.Events events) {
+        URI endpoint = endpoint(room, index);
         URI uri = URI.create(endpoint + "?room=" + encode(roomName) + "&user=" + encode(user));
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri,
                 WebSocketVersion.V13, subprotocol, false, EmptyHttpHeaders.INSTANCE, MAX_FRAME, true, false,
@@ -66,17 +86,13 @@ final class Connector implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), client);
             }
-        }).connect(endpoint.getHost(), port()).addListener(f -> {
+        }).connect(endpoint.getHost(), endpoint.getPort() > 0 ? endpoint.getPort() : 80).addListener(f -> {
             if (!f.isSuccess()) {
                 client.opened.completeExceptionally(f.cause());
                 client.closed.complete(WsClient.NO_CLOSE_FRAME);
             }
         });
         return client.opened;
-    }
-
-    private int port() {
-        return endpoint.getPort() > 0 ? endpoint.getPort() : 80;
     }
 
     /** What {@link #connectAll} should open: one client. */

@@ -93,8 +93,7 @@ final class FanOut implements Callable<Integer> {
                 }
             }
         };
-        ProcessProbe server = common.server();
-        ProcessProbe.CpuMeter serverCpu = server == null ? null : new ProcessProbe.CpuMeter(server);
+        ProcessProbe.CpuMeter serverCpu = common.serverCpu();
         ProcessProbe.CpuMeter selfCpu = new ProcessProbe.CpuMeter(ProcessProbe.self());
         ProcessProbe.CpuMeter machineCpu = new ProcessProbe.CpuMeter(ProcessProbe.machine());
         try (Connector connector = common.connector()) {
@@ -104,7 +103,7 @@ final class FanOut implements Callable<Integer> {
             }
             List<WsClient> members = connector.connectAll(specs, common.connectConcurrency, events);
             live.set(members.size());
-            System.err.println("[fanout] " + members.size() + " of " + clients + " connected to " + common.url);
+            System.err.println("[fanout] " + members.size() + " of " + clients + " connected to " + common.urlList());
             if (members.isEmpty()) {
                 return 1;
             }

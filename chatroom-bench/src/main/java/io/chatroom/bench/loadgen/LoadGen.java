@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
  * java -jar chatroom-loadgen.jar rooms  --rooms 100 --per-room 10 --rate 20
  * java -jar chatroom-loadgen.jar idle   --connections 10000 --server-pid PID
  * java -jar chatroom-loadgen.jar churn  --churners 32
+ * java -jar chatroom-loadgen.jar rooms  --url ws://127.0.0.1:8081/ws --url ws://127.0.0.1:8082/ws
  * </pre>
  */
 @Command(name = "chatroom-loadgen", mixinStandardHelpOptions = true,

@@ -117,26 +117,39 @@ final class ProcessProbe {
         }
     }
 
-    /** CPU used between two readings, in cores (1.0 is one core busy all the time). */
+    /** CPU used between two readings by one or more processes together, in cores (1.0 is one core busy all the time). */
     static final class CpuMeter {
-        private final ProcessProbe probe;
+        private final ProcessProbe[] probes;
         private double cpuAt;
         private long nanosAt;
 
-        CpuMeter(ProcessProbe probe) {
-            this.probe = probe;
+        CpuMeter(ProcessProbe... probes) {
+            this.probes = probes;
             reset();
         }
 
         void reset() {
-            cpuAt = probe.cpuSeconds();
+            cpuAt = cpuSeconds();
             nanosAt = System.nanoTime();
         }
 
         double cores() {
             double seconds = (System.nanoTime() - nanosAt) / 1e9;
-            double cpu = probe.cpuSeconds();
+            double cpu = cpuSeconds();
             return cpu < 0 || cpuAt < 0 || seconds <= 0 ? -1 : (cpu - cpuAt) / seconds;
+        }
+
+        /** The sum over the processes, or -1 if one cannot be read. */
+        private double cpuSeconds() {
+            double sum = 0;
+            for (ProcessProbe p : probes) {
+                double s = p.cpuSeconds();
+                if (s < 0) {
+                    return -1;
+                }
+                sum += s;
+            }
+            return sum;
         }
     }
 }

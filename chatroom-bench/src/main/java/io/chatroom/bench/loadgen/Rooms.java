@@ -91,8 +91,7 @@ class Rooms implements Callable<Integer> {
                 }
             }
         };
-        ProcessProbe server = common.server();
-        ProcessProbe.CpuMeter serverCpu = server == null ? null : new ProcessProbe.CpuMeter(server);
+        ProcessProbe.CpuMeter serverCpu = common.serverCpu();
         ProcessProbe.CpuMeter selfCpu = new ProcessProbe.CpuMeter(ProcessProbe.self());
         ProcessProbe.CpuMeter machineCpu = new ProcessProbe.CpuMeter(ProcessProbe.machine());
         String name = scenario() + " " + common.label;
@@ -104,7 +103,7 @@ class Rooms implements Callable<Integer> {
                 }
             }
             List<WsClient> members = connector.connectAll(specs, common.connectConcurrency, events);
-            System.err.println("[" + name + "] " + members.size() + " of " + specs.size() + " connected to " + common.url);
+            System.err.println("[" + name + "] " + members.size() + " of " + specs.size() + " connected to " + common.urlList());
             if (members.isEmpty()) {
                 return 1;
             }
@@ -219,7 +218,8 @@ class Rooms implements Callable<Integer> {
         }
         int r = ThreadLocalRandom.current().nextInt(rooms);
         WsClient.Events ignore = (c, payload) -> { };
-        connector.connect(roomName(r), -1, -1, "c" + k + "-" + visits.incrementAndGet(), ignore)
+        // Index k: the churners are spread over the endpoints as members are.
+        connector.connect(roomName(r), -1, k, "c" + k + "-" + visits.incrementAndGet(), ignore)
                 .whenComplete((c, e) -> {
                     if (e != null) {
                         churnFailed.incrementAndGet();

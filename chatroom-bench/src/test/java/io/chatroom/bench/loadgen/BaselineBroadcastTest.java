@@ -28,7 +28,7 @@ class BaselineBroadcastTest {
         BlockingQueue<String> alice = new LinkedBlockingQueue<>();
         BlockingQueue<String> bob = new LinkedBlockingQueue<>();
         BlockingQueue<String> carol = new LinkedBlockingQueue<>();
-        try (Connector connector = new Connector(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), 1, null)) {
+        try (Connector connector = new Connector(List.of(URI.create("ws://127.0.0.1:" + server.port() + "/ws")), 1, null)) {
             WsClient a = connector.connect("lobby", 0, 0, "Alice", recordInto(alice)).get(10, TimeUnit.SECONDS);
             connector.connect("lobby", 0, 1, "Bob", recordInto(bob)).get(10, TimeUnit.SECONDS);
             WsClient c = connector.connect("other", 1, 0, "Carol", recordInto(carol)).get(10, TimeUnit.SECONDS);
