@@ -50,11 +50,21 @@ RESULTS=$OUT/results.jsonl
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
+# A server name may start with a revision label given by compare-revisions.sh, such as
+# before-library-jetty: that server runs from $OUT/before.jar instead of this tree's jar.
 server_command() {
-  local jar=$BENCH/target/chatroom-loadgen.jar
-  case $1 in
-    baseline-*) echo "java -Xmx$SERVER_HEAP -cp $jar io.chatroom.bench.baseline.Baseline --transport ${1#baseline-}" ;;
-    library-*)  echo "java -Xmx$SERVER_HEAP -cp $jar io.chatroom.bench.server.LibraryServer --transport ${1#library-}" ;;
+  local jar=$BENCH/target/chatroom-loadgen.jar name=$1
+  case $name in
+    baseline-*|library-*) ;;
+    *-baseline-*|*-library-*)
+      local label=${name%%-baseline-*}
+      label=${label%%-library-*}
+      jar=$OUT/$label.jar
+      name=${name#"$label"-} ;;
+  esac
+  case $name in
+    baseline-*) echo "java -Xmx$SERVER_HEAP -cp $jar io.chatroom.bench.baseline.Baseline --transport ${name#baseline-}" ;;
+    library-*)  echo "java -Xmx$SERVER_HEAP -cp $jar io.chatroom.bench.server.LibraryServer --transport ${name#library-}" ;;
     *) echo "unknown server $1" >&2; exit 2 ;;
   esac
 }
