@@ -284,13 +284,7 @@ final class RoomActor implements Room {
                           Budget budget) {
         String user = connection.user();
         int n = entries.length;
-        long entryChars = 0;
-        for (EncodedMessages.Entry entry : entries) {
-            entryChars += entry.json().length() + 1;
-        }
-        StringBuilder out = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 16,
-                64 + 32L * (shown.size() + 1) + entryChars + recoveredWelcomeEnd.length() + 1));
-        JsonFormat.startWelcome(out, name, user);
+        StringBuilder out = JsonFormat.startWelcome(new StringBuilder(64 + 40 * (shown.size() + 1)), name, user);
         // Not yet shown: its own join is on its way through the broker.
         String self = shown.containsKey(user) ? null : JsonFormat.member(user, isAway(user) ? "away" : "online");
         int listed = 0;
@@ -308,6 +302,11 @@ final class RoomActor implements Room {
         // As the budget has always counted it: the welcome without history, recovered or not.
         long emptyBytes = ChatConnection.utf8Length(out) + ChatConnection.utf8Length(welcomeEnd);
         int fitting = budget.newestFitting(emptyBytes, n, i -> entries[i].jsonBytes());
+        long chars = out.length() + recoveredWelcomeEnd.length();
+        for (int i = n - fitting; i < n; i++) {
+            chars += entries[i].json().length() + 1;
+        }
+        out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 16, chars));
         for (int i = n - fitting; i < n; i++) {
             appendListed(out, i - (n - fitting), entries[i].json());
         }
@@ -515,10 +514,8 @@ final class RoomActor implements Room {
         List<StoredMessage> messages = page.messages();
         int n = messages.size();
         EncodedMessages.Entry[] entries = new EncodedMessages.Entry[n];
-        long entryChars = 0;
         for (int i = 0; i < n; i++) {
             entries[i] = encoded.find(messages.get(i));
-            entryChars += entries[i].json().length() + 1;
         }
         StringBuilder out = JsonFormat.startHistory(new StringBuilder(), name);
         int head = out.length();
@@ -526,7 +523,11 @@ final class RoomActor implements Room {
         long emptyBytes = ChatConnection.utf8Length(out);
         out.setLength(head);
         int fitting = Budget.greeting(hub.settings()).newestFitting(emptyBytes, n, i -> entries[i].jsonBytes());
-        out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 16, emptyBytes + entryChars + 1));
+        long chars = emptyBytes + 1;
+        for (int i = n - fitting; i < n; i++) {
+            chars += entries[i].json().length() + 1;
+        }
+        out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 16, chars));
         for (int i = n - fitting; i < n; i++) {
             appendListed(out, i - (n - fitting), entries[i].json());
         }
