@@ -1,9 +1,7 @@
 package io.chatroom.internal;
 
 import io.chatroom.ChatSettings;
-import io.chatroom.spi.StoredMessage;
-import java.util.List;
-import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The share of a connection's send queue that what the server chooses to send may take (the
@@ -37,24 +35,24 @@ final class Budget {
     }
 
     /**
-     * The newest of {@code messages} (oldest first) that fit in one frame made by
-     * {@code encode}, which lists each message as the {@code message} event it would be
-     * on its own. Takes that frame from the budget.
+     * How many of the newest of {@code count} entries (oldest first, each {@code entryBytes}
+     * long in UTF-8) fit in one frame whose other parts take {@code fixedBytes}, each entry
+     * counted with one byte more for the comma that separates it. Takes that frame from the
+     * budget. Sizes only: the frame is assembled once, from the entries that fit.
      */
-    List<StoredMessage> newestFitting(List<StoredMessage> messages, Function<List<StoredMessage>, String> encode) {
-        long room = Math.min(bytes, Integer.MAX_VALUE) - ChatConnection.utf8Length(encode.apply(List.of()));
-        int from = messages.size();
+    int newestFitting(long fixedBytes, int count, IntUnaryOperator entryBytes) {
+        long room = Math.min(bytes, Integer.MAX_VALUE) - fixedBytes;
+        int from = count;
         while (from > 0) {
-            long entry = ChatConnection.utf8Length(JsonFormat.entry(messages.get(from - 1))) + 1L;
+            long entry = entryBytes.applyAsInt(from - 1) + 1L;
             if (entry > room) {
                 break;
             }
             room -= entry;
             from--;
         }
-        List<StoredMessage> fitting = messages.subList(from, messages.size());
         frames--;
         bytes = room;
-        return fitting;
+        return count - from;
     }
 }

@@ -514,7 +514,7 @@ final class ChatConnection implements ClientConnection, Outbound.Owner {
         return reason.substring(0, end) + "...";
     }
 
-    static int utf8Length(String s) {
+    static int utf8Length(CharSequence s) {
         int n = s.length();
         int bytes = n;
         for (int i = 0; i < n; i++) {

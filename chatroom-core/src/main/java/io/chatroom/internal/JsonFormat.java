@@ -2,6 +2,7 @@ package io.chatroom.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.chatroom.ChatSettings;
 import io.chatroom.Frame;
 import io.chatroom.LeaveReason;
@@ -11,7 +12,12 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** JSON mode (PROTOCOL.md section 4): the events the server sends, written with jackson-core's streaming generator. */
+/**
+ * JSON mode (PROTOCOL.md section 4): the events the server sends, written with jackson-core's
+ * streaming generator; and the two that list messages ({@code welcome}, {@code history}) also
+ * assembled from parts encoded before (each message's {@link #entry}, each member's
+ * {@link #member}), which must come out byte for byte as the generator writes them whole.
+ */
 final class JsonFormat {
 
     static final JsonFactory FACTORY = JsonFactory.builder().build();
@@ -89,6 +95,7 @@ final class JsonFormat {
     record Member(String user, String status) {
     }
 
+    /** The welcome, written whole: what {@link #startWelcome} and {@link #endWelcome} assemble from parts. */
     static String welcome(String room, String user, List<Member> members, List<StoredMessage> history,
                           boolean recovered, ChatSettings limits) {
         return event("welcome", g -> {
@@ -104,12 +111,83 @@ final class JsonFormat {
             g.writeEndArray();
             messages(g, "history", history);
             g.writeBooleanField("recovered", recovered);
-            g.writeObjectFieldStart("limits");
-            g.writeNumberField("maxMessageBytes", limits.maxMessageBytes());
-            g.writeNumberField("rateBurst", limits.rateBurst());
-            g.writeNumberField("ratePerSecond", limits.ratePerSecond());
-            g.writeEndObject();
+            g.writeFieldName("limits");
+            writeLimits(g, limits);
         });
+    }
+
+    private static void writeLimits(JsonGenerator g, ChatSettings limits) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("maxMessageBytes", limits.maxMessageBytes());
+        g.writeNumberField("rateBurst", limits.rateBurst());
+        g.writeNumberField("ratePerSecond", limits.ratePerSecond());
+        g.writeEndObject();
+    }
+
+    // ---- assembled from parts --------------------------------------------------------------
+
+    private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
+    /** Between a welcome's members and its history. */
+    static final String WELCOME_HISTORY = "],\"history\":[";
+
+    /** Appends a JSON string literal, escaped as the generator escapes it. */
+    static StringBuilder appendQuoted(StringBuilder out, String s) {
+        out.append('"');
+        QUOTER.quoteAsString(s, out);
+        return out.append('"');
+    }
+
+    /** A member of a welcome's list as the list holds it: {@code {"user":..,"status":..}}. */
+    static String member(String user, String status) {
+        StringBuilder out = new StringBuilder(user.length() + status.length() + 24);
+        out.append("{\"user\":");
+        appendQuoted(out, user);
+        out.append(",\"status\":");
+        return appendQuoted(out, status).append('}').toString();
+    }
+
+    /** A welcome up to its first member: the members follow, comma separated, then {@link #WELCOME_HISTORY}. */
+    static StringBuilder startWelcome(StringBuilder out, String room, String user) {
+        out.append("{\"type\":\"welcome\",\"room\":");
+        appendQuoted(out, room);
+        out.append(",\"user\":");
+        appendQuoted(out, user);
+        return out.append(",\"members\":[");
+    }
+
+    /**
+     * What follows a welcome's last history entry: once per room and value of
+     * {@code recovered}, since the limits are the hub's.
+     */
+    static String endWelcome(boolean recovered, ChatSettings limits) {
+        StringWriter out = new StringWriter(96);
+        out.write("],\"recovered\":");
+        out.write(recovered ? "true" : "false");
+        out.write(",\"limits\":");
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeLimits(g, limits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('}');
+        return out.toString();
+    }
+
+    /** A history page up to its first message: the messages follow, comma separated, then {@link #endHistory}. */
+    static StringBuilder startHistory(StringBuilder out, String room) {
+        out.append("{\"type\":\"history\",\"room\":");
+        appendQuoted(out, room);
+        return out.append(",\"messages\":[");
+    }
+
+    /** What follows a history page's last message. */
+    static StringBuilder endHistory(StringBuilder out, boolean more, String ref) {
+        out.append("],\"more\":").append(more);
+        if (ref != null) {
+            out.append(",\"ref\":");
+            appendQuoted(out, ref);
+        }
+        return out.append('}');
     }
 
     static String join(String room, String user, long ts) {
@@ -169,6 +247,7 @@ final class JsonFormat {
         });
     }
 
+    /** A history page, written whole: what {@link #startHistory} and {@link #endHistory} assemble from parts. */
     static String history(String room, List<StoredMessage> page, boolean more, String ref) {
         return event("history", g -> {
             g.writeStringField("room", room);

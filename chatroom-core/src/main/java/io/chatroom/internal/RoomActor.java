@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -52,6 +53,13 @@ final class RoomActor implements Room {
     private final Map<String, Presence> users = new HashMap<>();
     /** Per user in the room anywhere in the cluster, as delivered by the broker: away or not, last seen. */
     private final Map<String, Shown> shown = new HashMap<>();
+    /** The same users in the order members see them listed (welcome, {@code /who}), kept as they change. */
+    private final TreeMap<String, Shown> shownByName = new TreeMap<>(BY_NAME);
+    /** Recent messages as they were encoded, for greetings and history pages to send again. */
+    private final EncodedMessages encoded;
+    /** How a welcome ends, after its history, without and with {@code recovered}: the same for every welcome of the hub. */
+    private final String welcomeEnd;
+    private final String recoveredWelcomeEnd;
     /** Users of the cluster shown as typing to this room's members. */
     private final java.util.Set<String> typingShown = new java.util.HashSet<>();
     /** Whether an effect is being applied now (a broker that delivers at once is then inside it). */
@@ -76,6 +84,9 @@ final class RoomActor implements Room {
         this.hub = hub;
         this.name = name;
         this.clock = hub.clock();
+        this.encoded = new EncodedMessages(hub.settings().historySize());
+        this.welcomeEnd = JsonFormat.endWelcome(false, hub.settings());
+        this.recoveredWelcomeEnd = JsonFormat.endWelcome(true, hub.settings());
         this.mailbox = new Mailbox("room " + name, hub.executor());
         mailbox.post(this::subscribe);
     }
@@ -99,7 +110,7 @@ final class RoomActor implements Room {
             }
             for (BrokerEvent.Presence p : present) {
                 if (p.present()) {
-                    shown.put(p.user(), new Shown(p.away(), p.ts()));
+                    show(new Shown(p.user(), p.away(), p.ts()));
                 }
             }
             userCount = shown.size();
@@ -228,47 +239,79 @@ final class RoomActor implements Room {
      */
     private void greet(ChatConnection connection, History found) {
         List<StoredMessage> history = found.messages();
-        boolean recovered = found.recovered();
-        Budget budget = Budget.greeting(hub.settings());
-        List<Frame> greeting;
-        if (connection.format() == WireFormat.TEXT) {
-            // Already shown: no join line will come for it, so the greeting ends with one.
-            Frame ownJoin = shown.containsKey(connection.user()) ? Frame.of(TextFormat.joined(connection.user())) : null;
-            if (ownJoin != null) {
-                budget.take(ownJoin.byteLength());
-            }
-            List<Frame> lines = new ArrayList<>(history.size());
-            for (int i = history.size() - 1; i >= 0; i--) {
-                StoredMessage m = history.get(i);
-                Frame line = Frame.of(TextFormat.entry(m));
-                if (!budget.take(line.byteLength())) {
-                    break;
-                }
-                lines.add(line);
-            }
-            java.util.Collections.reverse(lines);
-            greeting = lines;
-            if (ownJoin != null) {
-                greeting.add(ownJoin);
-            }
-        } else {
-            List<JsonFormat.Member> list = new ArrayList<>(shown.size() + 1);
-            boolean self = false;
-            for (String user : sortedUsers()) {
-                list.add(new JsonFormat.Member(user, shown.get(user).away ? "away" : "online"));
-                self |= user.equals(connection.user());
-            }
-            if (!self) {   // its own join is on its way through the broker
-                list.add(new JsonFormat.Member(connection.user(), isAway(connection.user()) ? "away" : "online"));
-                list.sort(Comparator.comparing(JsonFormat.Member::user, BY_NAME));
-            }
-            List<StoredMessage> fitting = budget.newestFitting(history,
-                    h -> JsonFormat.welcome(name, connection.user(), list, h, false, hub.settings()));
-            greeting = List.of(Frame.of(JsonFormat.welcome(name, connection.user(), list, fitting,
-                    recovered && fitting.size() == history.size(), hub.settings())));
+        int n = history.size();
+        // Oldest first, so that the newest stay the most recently used.
+        EncodedMessages.Entry[] entries = new EncodedMessages.Entry[n];
+        for (int i = 0; i < n; i++) {
+            entries[i] = encoded.of(history.get(i));
         }
-        connection.greet(greeting);
+        Budget budget = Budget.greeting(hub.settings());
+        if (connection.format() == WireFormat.TEXT) {
+            connection.greet(textGreeting(connection.user(), entries, budget));
+        } else {
+            connection.greet(List.of(welcome(connection, entries, found.recovered(), budget)));
+        }
         connection.greetedWith = history.isEmpty() ? null : history;
+    }
+
+    /** History as lines, the newest that fit, each the frame it was broadcast as. */
+    private List<Frame> textGreeting(String user, EncodedMessages.Entry[] entries, Budget budget) {
+        // Already shown: no join line will come for it, so the greeting ends with one.
+        Frame ownJoin = shown.containsKey(user) ? Frame.of(TextFormat.joined(user)) : null;
+        if (ownJoin != null) {
+            budget.take(ownJoin.byteLength());
+        }
+        int from = entries.length;
+        while (from > 0 && budget.take(entries[from - 1].line().byteLength())) {
+            from--;
+        }
+        List<Frame> lines = new ArrayList<>(entries.length - from + 1);
+        for (int i = from; i < entries.length; i++) {
+            lines.add(entries[i].line());
+        }
+        if (ownJoin != null) {
+            lines.add(ownJoin);
+        }
+        return lines;
+    }
+
+    /**
+     * The {@code welcome}, assembled from what was encoded before: each member as listed
+     * (with the newcomer in its place when its own join is still on its way through the
+     * broker), then the newest entries of the history that fit.
+     */
+    private Frame welcome(ChatConnection connection, EncodedMessages.Entry[] entries, boolean recovered,
+                          Budget budget) {
+        String user = connection.user();
+        int n = entries.length;
+        StringBuilder out = JsonFormat.startWelcome(new StringBuilder(64 + 40 * (shown.size() + 1)), name, user);
+        // Not yet shown: its own join is on its way through the broker.
+        String self = shown.containsKey(user) ? null : JsonFormat.member(user, isAway(user) ? "away" : "online");
+        int listed = 0;
+        for (Shown s : shownByName.values()) {
+            if (self != null && BY_NAME.compare(user, s.user) < 0) {
+                appendListed(out, listed++, self);
+                self = null;
+            }
+            appendListed(out, listed++, s.member());
+        }
+        if (self != null) {
+            appendListed(out, listed, self);
+        }
+        out.append(JsonFormat.WELCOME_HISTORY);
+        // As the budget has always counted it: the welcome without history, recovered or not.
+        long emptyBytes = ChatConnection.utf8Length(out) + ChatConnection.utf8Length(welcomeEnd);
+        int fitting = budget.newestFitting(emptyBytes, n, i -> entries[i].jsonBytes());
+        long chars = out.length() + recoveredWelcomeEnd.length();
+        for (int i = n - fitting; i < n; i++) {
+            chars += entries[i].json().length() + 1;
+        }
+        out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 16, chars));
+        for (int i = n - fitting; i < n; i++) {
+            appendListed(out, i - (n - fitting), entries[i].json());
+        }
+        out.append(recovered && fitting == n ? recoveredWelcomeEnd : welcomeEnd);
+        return Frame.of(out.toString());
     }
 
     /**
@@ -408,18 +451,24 @@ final class RoomActor implements Room {
         if (sender != null) {
             sender.lastSeen = message.ts();
         }
-        Outgoing event = new Outgoing(format -> format == WireFormat.TEXT
-                ? TextFormat.entry(message) : JsonFormat.entry(message));
+        // Kept for greetings: the text line as the frame sent now, the JSON entry as its text.
+        EncodedMessages.Entry entry = encoded.of(message);
+        Frame json = null;
         PendingRef pending = refs.remove(message.id());
         for (int i = 0, n = members.size(); i < n; i++) {
             ChatConnection member = members.get(i);
             if (member.greetedWith != null && alreadyGreeted(member, message.id())) {
                 continue;
             }
-            if (pending != null && member == pending.connection && member.format() == WireFormat.JSON) {
+            if (member.format() == WireFormat.TEXT) {
+                member.offer(entry.line());
+            } else if (pending != null && member == pending.connection) {
                 member.offer(Frame.of(JsonFormat.message(message, pending.ref)));
             } else {
-                member.offer(event.frame(member.format()));
+                if (json == null) {
+                    json = Frame.of(entry.json());
+                }
+                member.offer(json);
             }
         }
     }
@@ -449,18 +498,40 @@ final class RoomActor implements Room {
             asker.error(ErrorCode.BAD_REQUEST, "field 'before' is not a message id", ref);
             return;
         }
-        // Completes on the store's thread: only the asker's queue (thread-safe) and settings are touched.
-        hub.stored(() -> hub.store().before(name, before, limit)).whenComplete((page, failure) -> {
+        // Answered on the room's executor (at once when the store answered at once), which owns the encoded messages.
+        hub.stored(() -> hub.store().before(name, before, limit)).whenComplete((page, failure) -> runOrPost(() -> {
             if (failure != null) {
                 LOG.warn("History page of {} could not be read", name, failure);
                 asker.error(ErrorCode.UNAVAILABLE, "Service unavailable, history not read", ref);
                 return;
             }
-            List<StoredMessage> fitting = Budget.greeting(hub.settings()).newestFitting(page.messages(),
-                    p -> JsonFormat.history(name, p, true, ref));
-            boolean more = page.more() || fitting.size() < page.messages().size();
-            asker.offer(Frame.of(JsonFormat.history(name, fitting, more, ref)));
-        });
+            asker.offer(historyPage(page, ref));
+        }));
+    }
+
+    /** The newest messages of the page that fit in half the send queue, {@code more} if any were left out. */
+    private Frame historyPage(MessageStore.Page page, String ref) {
+        List<StoredMessage> messages = page.messages();
+        int n = messages.size();
+        EncodedMessages.Entry[] entries = new EncodedMessages.Entry[n];
+        for (int i = 0; i < n; i++) {
+            entries[i] = encoded.find(messages.get(i));
+        }
+        StringBuilder out = JsonFormat.startHistory(new StringBuilder(), name);
+        int head = out.length();
+        JsonFormat.endHistory(out, true, ref);
+        long emptyBytes = ChatConnection.utf8Length(out);
+        out.setLength(head);
+        int fitting = Budget.greeting(hub.settings()).newestFitting(emptyBytes, n, i -> entries[i].jsonBytes());
+        long chars = emptyBytes + 1;
+        for (int i = n - fitting; i < n; i++) {
+            chars += entries[i].json().length() + 1;
+        }
+        out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 16, chars));
+        for (int i = n - fitting; i < n; i++) {
+            appendListed(out, i - (n - fitting), entries[i].json());
+        }
+        return Frame.of(JsonFormat.endHistory(out, page.more() || fitting < n, ref).toString());
     }
 
     void who(ChatConnection asker) {
@@ -507,6 +578,7 @@ final class RoomActor implements Room {
                 return;
             }
             shown.remove(user);
+            shownByName.remove(user);
             userCount = shown.size();
             boolean wasTyping = typingShown.remove(user);
             // During a shutdown everyone leaves: n members would get n leave lines each.
@@ -521,7 +593,7 @@ final class RoomActor implements Room {
             return;
         }
         if (before == null) {
-            shown.put(user, new Shown(p.away(), p.ts()));
+            show(new Shown(user, p.away(), p.ts()));
             userCount = shown.size();
             broadcast(new Outgoing(format -> format == WireFormat.TEXT
                     ? TextFormat.joined(user) : JsonFormat.join(name, user, p.ts())));
@@ -529,7 +601,7 @@ final class RoomActor implements Room {
                 broadcastPresence(user);   // it said away before it entered
             }
         } else if (before.away != p.away()) {
-            before.away = p.away();
+            before.setAway(p.away());
             before.lastSeen = p.ts();
             broadcastPresence(user);
         }
@@ -703,10 +775,21 @@ final class RoomActor implements Room {
         }
     }
 
+    /** Appends the {@code index}th item of a JSON array, after a comma unless it is the first. */
+    private static void appendListed(StringBuilder out, int index, String item) {
+        if (index > 0) {
+            out.append(',');
+        }
+        out.append(item);
+    }
+
     private List<String> sortedUsers() {
-        List<String> names = new ArrayList<>(shown.keySet());
-        names.sort(BY_NAME);
-        return names;
+        return new ArrayList<>(shownByName.keySet());
+    }
+
+    private void show(Shown user) {
+        shown.put(user.user, user);
+        shownByName.put(user.user, user);
     }
 
     /** Whether every connection of this user in the room is away. */
@@ -732,12 +815,28 @@ final class RoomActor implements Room {
 
     /** A user of the cluster as this room shows them. */
     private static final class Shown {
+        final String user;
         boolean away;
         long lastSeen;
+        /** This user as a welcome lists them, or null until a welcome needs it (made again when away changes). */
+        private String member;
 
-        Shown(boolean away, long lastSeen) {
+        Shown(String user, boolean away, long lastSeen) {
+            this.user = user;
             this.away = away;
             this.lastSeen = lastSeen;
+        }
+
+        void setAway(boolean away) {
+            this.away = away;
+            this.member = null;
+        }
+
+        String member() {
+            if (member == null) {
+                member = JsonFormat.member(user, away ? "away" : "online");
+            }
+            return member;
         }
     }
 
