@@ -78,7 +78,7 @@ public final class JettyChat {
     /**
      * How long a thread of a standalone server's pool waits for work before it ends, unless
      * told otherwise ({@link Builder#threadIdleTimeout}): 10 s. After a burst of connects the
-     * pool shrinks back to {@value #IDLE_THREADS} threads this long after the burst.
+     * pool shrinks back to the 4 threads it keeps this long after the burst.
      */
     public static final Duration DEFAULT_THREAD_IDLE_TIMEOUT = Duration.ofSeconds(10);
     /** The threads a standalone server's pool keeps when idle, its leased ones included: 4. */
