@@ -55,7 +55,9 @@ final class ChatWebSocketServer extends WebSocketServer {
     /** The listening socket, bound by {@link #bind} and closed by {@link #closeListener}. */
     private final ServerSocketChannel listener;
     private final FlushTrackingFactory factory;
-    private final WriteInterestWatchdog watchdog = new WriteInterestWatchdog(this);
+    /** The server's one timer thread: handshake deadlines and write checks. */
+    private final ServerTimer timer = new ServerTimer();
+    private final PendingWrites pendingWrites = new PendingWrites(this, timer);
     private final HandshakeDeadlines deadlines;
     /** Completes when the selector thread runs, or fails if it could not start. */
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -98,11 +100,12 @@ final class ChatWebSocketServer extends WebSocketServer {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.path = path;
         this.listener = listener;
-        this.deadlines = new HandshakeDeadlines(watchdog, hub.settings().handshakeTimeout());
+        this.deadlines = new HandshakeDeadlines(timer, hub.settings().handshakeTimeout());
         // This constructor of the library knows no drafts: the factory hands ours to every socket,
-        // and arms its handshake deadline.
+        // with the listener that reports its write demands, and arms its handshake deadline.
         this.factory = new FlushTrackingFactory(factory,
-                List.<Draft>of(new ChatDraft(hub.settings().maxMessageBytes())), deadlines::arm);
+                List.<Draft>of(new ChatDraft(hub.settings().maxMessageBytes())),
+                new WriteDemandListener(this, pendingWrites), deadlines::arm);
         setWebSocketFactory(this.factory);
         // Heartbeats come from the hub's settings (ping period, pong wait), never also from here.
         setConnectionLostTimeout(0);
@@ -145,9 +148,14 @@ final class ChatWebSocketServer extends WebSocketServer {
         return factory;
     }
 
-    /** The watchdog of this server's write interest. */
-    WriteInterestWatchdog watchdog() {
-        return watchdog;
+    /** The server's one timer thread, stopped with the server. */
+    ServerTimer timer() {
+        return timer;
+    }
+
+    /** The connections whose bytes have not all left yet. */
+    PendingWrites pendingWrites() {
+        return pendingWrites;
     }
 
     /** The decoder threads, to wait for them when the server stops. */
@@ -259,7 +267,6 @@ final class ChatWebSocketServer extends WebSocketServer {
     @Override
     protected boolean addConnection(WebSocket ws) {
         deadlines.disarm((WebSocketImpl) ws);
-        watchdog.watch((WebSocketImpl) ws);
         if (ws.getAttachment() instanceof ChatDraft.Refusal refusal) {
             ((WebSocketImpl) ws).flushAndClose(CloseFrame.NEVER_CONNECTED, "refused with HTTP " + refusal.status(), false);
             return false;
@@ -271,7 +278,7 @@ final class ChatWebSocketServer extends WebSocketServer {
     @Override
     protected boolean removeConnection(WebSocket ws) {
         deadlines.disarm((WebSocketImpl) ws);
-        watchdog.forget((WebSocketImpl) ws);
+        pendingWrites.forget((WebSocketImpl) ws);
         return super.removeConnection(ws);
     }
 
@@ -374,7 +381,7 @@ final class ChatWebSocketServer extends WebSocketServer {
     @Override
     public void onStart() {
         Thread.currentThread().setName("chatroom-jws-selector-" + getPort());
-        watchdog.start("chatroom-jws-writes-" + getPort());
+        timer.start("chatroom-jws-timer-" + getPort());
         started.complete(null);
     }
 

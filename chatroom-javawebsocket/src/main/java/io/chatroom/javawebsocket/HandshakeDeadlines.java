@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>Java-WebSocket waits for a request head as long as the client likes: its lost-connection
  * timer looks only at open WebSockets, and it has no other. So a client that sends its
  * request a byte at a time, or nothing, held its socket and buffers for ever. Each accepted
- * socket gets a deadline on the server's timer ({@link WriteInterestWatchdog#schedule}),
+ * socket gets a deadline on the server's timer ({@link ServerTimer#schedule}),
  * called off when the library completes the handshake ({@code addConnection}, also for a
  * refusal) or the socket closes; a socket still not connected when it passes is closed
  * without an answer, before the core ever heard of it.
@@ -30,11 +30,11 @@ final class HandshakeDeadlines {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeDeadlines.class);
 
-    private final WriteInterestWatchdog timer;
+    private final ServerTimer timer;
     private final long timeoutNanos;
     private final Map<WebSocketImpl, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
 
-    HandshakeDeadlines(WriteInterestWatchdog timer, Duration timeout) {
+    HandshakeDeadlines(ServerTimer timer, Duration timeout) {
         this.timer = timer;
         this.timeoutNanos = timeout.toNanos();
     }

@@ -104,7 +104,7 @@ public final class JavaWebSocketChatServer implements AutoCloseable {
         }
         server.closeListener();
         try {
-            server.watchdog().stop(STOP_TIMEOUT);
+            server.timer().stop(STOP_TIMEOUT);
         } catch (InterruptedException e) {
             interrupted = true;
         }

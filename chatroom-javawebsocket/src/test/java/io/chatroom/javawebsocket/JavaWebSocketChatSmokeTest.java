@@ -1,10 +1,12 @@
 package io.chatroom.javawebsocket;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.Frame;
@@ -18,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.net.Socket;
@@ -25,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +38,10 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -241,12 +248,45 @@ class JavaWebSocketChatSmokeTest {
         ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
         alice.awaitFrameEquals("Alice joined the room");
         WebSocketImpl conn = (WebSocketImpl) server.server().getConnections().iterator().next();
+        PendingWrites pending = ((ChatWebSocketServer) server.server()).pendingWrites();
 
-        // As when a send lands just before the selector resets the interest to read only.
+        // As when a send lands just before the selector resets the interest to read only: the
+        // frame is queued and its demand reported, and the selector's reset wins.
+        conn.getSelectionKey().interestOps(SelectionKey.OP_READ);
         conn.outQueue.add(TextFrames.encode(Frame.of("stranded")));
+        pending.demanded(conn);
 
         alice.awaitFrameEquals("stranded");
-        assertTrue(((ChatWebSocketServer) server.server()).watchdog().rearmed() > 0, "write interest set again");
+        assertTrue(pending.rearmed() > 0, "write interest set again");
+    }
+
+    @Test
+    void idleConnectionsAreNotLookedAtOnceTheirBytesHaveLeft() throws Exception {
+        JavaWebSocketChatServer server = start(ChatSettings.defaults());
+        ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
+        alice.awaitFrameEquals("Alice joined the room");
+        ChatClient bob = connect(URI.create(server.endpoint() + "?room=general&user=Bob"), null);
+        bob.awaitFrameEquals("Bob joined the room");
+        alice.awaitFrameEquals("Bob joined the room");
+        bob.send("hello\n");
+        alice.awaitFrameEquals("Bob: hello");
+        bob.awaitFrameEquals("Bob: hello");
+        PendingWrites pending = ((ChatWebSocketServer) server.server()).pendingWrites();
+        for (org.java_websocket.WebSocket conn : server.server().getConnections()) {
+            assertInstanceOf(WriteDemandListener.class, ((WebSocketImpl) conn).getWebSocketListener(),
+                    "every socket reports its write demands");
+        }
+
+        awaitTrue(() -> pending.pending() == 0 && !pending.checkScheduled(),
+                () -> pending.pending() + " connections still pending, check scheduled: " + pending.checkScheduled());
+    }
+
+    @Test
+    void theWriteDemandListenerForwardsEveryCallbackOfTheLibrary() {
+        for (Method callback : WebSocketListener.class.getMethods()) {
+            assertDoesNotThrow(() -> WriteDemandListener.class.getDeclaredMethod(callback.getName(),
+                    callback.getParameterTypes()), () -> callback + " is left to WebSocketAdapter's default");
+        }
     }
 
     @Test
@@ -258,7 +298,7 @@ class JavaWebSocketChatSmokeTest {
         ChatClient alice = connect(URI.create(server.endpoint() + "?room=general&user=Alice"), null);
         alice.awaitFrameEquals("Alice joined the room");
         assertEquals(before.size() + 4, adapterThreads().size(),
-                () -> "selector, 2 decoders and the write-interest watchdog: " + adapterThreads());
+                () -> "selector, 2 decoders and the timer: " + adapterThreads());
 
         server.close();
 
@@ -290,6 +330,17 @@ class JavaWebSocketChatSmokeTest {
                 .configure(s -> s.setWebSocketFactory(new org.java_websocket.server.DefaultWebSocketServerFactory()))
                 .start());
         assertThrows(IllegalArgumentException.class, () -> JavaWebSocketChat.builder(hub).path("ws"));
+    }
+
+    /** Waits until {@code condition} holds, failing with {@code state} after {@link #DEADLINE}. */
+    private static void awaitTrue(BooleanSupplier condition, Supplier<String> state) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("not within " + DEADLINE.toSeconds() + " s: " + state.get());
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static List<String> adapterThreads() {

@@ -3,6 +3,7 @@ package io.chatroom.jetty;
 import io.chatroom.Hub;
 import io.chatroom.UpgradeRules;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpVersion;
@@ -60,6 +61,28 @@ public final class JettyChat {
     public static final String DEFAULT_PATH = "/ws";
     /** The port a {@link #builder} binds unless told otherwise: 8080. */
     public static final int DEFAULT_PORT = 8080;
+    /**
+     * The most threads a standalone server's pool grows to, per available processor, unless
+     * told otherwise ({@link Builder#maxThreads}): 4, and never fewer than
+     * {@value #MIN_MAX_THREADS} in all. The core never blocks a Jetty thread (a read is
+     * handed to the room's queue, a write completes a callback), so more threads than a few
+     * per core do no more work; they only hold memory.
+     */
+    public static final int DEFAULT_MAX_THREADS_PER_CORE = 4;
+    /**
+     * The smallest pool a standalone server takes: 8 threads. Jetty leases some of them for
+     * good (its acceptor, its selectors, and the threads it reserves to hand a selector's
+     * work to), and the rest run requests and WebSocket events.
+     */
+    public static final int MIN_MAX_THREADS = 8;
+    /**
+     * How long a thread of a standalone server's pool waits for work before it ends, unless
+     * told otherwise ({@link Builder#threadIdleTimeout}): 10 s. After a burst of connects the
+     * pool shrinks back to the 4 threads it keeps this long after the burst.
+     */
+    public static final Duration DEFAULT_THREAD_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** The threads a standalone server's pool keeps when idle, its leased ones included: 4. */
+    static final int IDLE_THREADS = 4;
 
     private JettyChat() {
     }
@@ -131,6 +154,9 @@ public final class JettyChat {
         private String path = DEFAULT_PATH;
         private Handler fallback;
         private SSLContext tls;
+        private int maxThreads = Math.max(MIN_MAX_THREADS,
+                DEFAULT_MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors());
+        private Duration threadIdleTimeout = DEFAULT_THREAD_IDLE_TIMEOUT;
 
         private Builder(Hub hub) {
             this.hub = Objects.requireNonNull(hub, "hub");
@@ -182,14 +208,45 @@ public final class JettyChat {
         }
 
         /**
+         * The most threads the server's pool may hold. Default
+         * {@value JettyChat#DEFAULT_MAX_THREADS_PER_CORE} per available processor, at least
+         * {@value JettyChat#MIN_MAX_THREADS}: enough for the chat, which never blocks a thread.
+         * Raise it if the {@link #fallback} handler blocks (reading files, asking a database).
+         *
+         * @throws IllegalArgumentException if below {@value JettyChat#MIN_MAX_THREADS}
+         */
+        public Builder maxThreads(int value) {
+            if (value < MIN_MAX_THREADS) {
+                throw new IllegalArgumentException("maxThreads must be at least " + MIN_MAX_THREADS + ": " + value);
+            }
+            maxThreads = value;
+            return this;
+        }
+
+        /**
+         * How long a pool thread waits for work before it ends; every thread idle this long
+         * goes at once, down to the few the pool keeps, so a burst of connects does not hold
+         * its threads and their memory. Default 10 s ({@link JettyChat#DEFAULT_THREAD_IDLE_TIMEOUT}).
+         *
+         * @throws IllegalArgumentException if not positive, or over {@link Integer#MAX_VALUE} ms
+         */
+        public Builder threadIdleTimeout(Duration value) {
+            Objects.requireNonNull(value, "threadIdleTimeout");
+            if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("threadIdleTimeout must be positive and at most "
+                        + Integer.MAX_VALUE + " ms: " + value);
+            }
+            threadIdleTimeout = value;
+            return this;
+        }
+
+        /**
          * Binds and starts the server, and returns once it accepts connections.
          *
          * @throws IOException when the server cannot bind or start; nothing is left running then
          */
         public JettyChatServer start() throws IOException {
-            QueuedThreadPool threads = new QueuedThreadPool();
-            threads.setName("chatroom-jetty");
-            Server server = new Server(threads);
+            Server server = new Server(threadPool(maxThreads, threadIdleTimeout));
             // Refusals Jetty makes itself (a malformed request, 414, 431) are one line of text too.
             server.setErrorHandler(new PlainErrorHandler());
             HttpConfiguration http = new HttpConfiguration();
@@ -227,5 +284,21 @@ public final class JettyChat {
             }
             return new JettyChatServer(server, hub, tls != null ? "wss" : "ws", host, connector.getLocalPort(), path);
         }
+    }
+
+    /**
+     * The pool of a standalone server: at most {@code maxThreads}, {@value #IDLE_THREADS} kept
+     * when idle, the rest ending after {@code idleTimeout} without work. Jetty reserves its
+     * usual share of them (a power of two up to one per core, at most an eighth of the pool)
+     * for handing a selector's work on; those idle out the same way.
+     */
+    static QueuedThreadPool threadPool(int maxThreads, Duration idleTimeout) {
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(IDLE_THREADS, maxThreads),
+                (int) idleTimeout.toMillis());
+        threads.setName("chatroom-jetty");
+        // Every thread idle for the timeout ends then. Jetty's default ends one thread per
+        // timeout: a pool grown to 200 took 200 timeouts to shrink.
+        threads.setMaxEvictCount(maxThreads);
+        return threads;
     }
 }

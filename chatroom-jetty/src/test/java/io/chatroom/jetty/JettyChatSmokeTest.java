@@ -2,6 +2,7 @@ package io.chatroom.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.ChatSettings;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -34,6 +37,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +89,56 @@ class JettyChatSmokeTest {
         alice.close();
         assertEquals(1000, alice.awaitClose().code());
         bob.awaitFrameEquals("Alice left the room");
+    }
+
+    @Test
+    void aStandaloneServersPoolIsSizedForWorkThatNeverBlocksAndGivesIdleThreadsBack() throws Exception {
+        JettyChatServer server = start(ChatSettings.defaults());
+
+        QueuedThreadPool pool = assertInstanceOf(QueuedThreadPool.class, server.server().getThreadPool());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.max(JettyChat.MIN_MAX_THREADS, JettyChat.DEFAULT_MAX_THREADS_PER_CORE * cores),
+                pool.getMaxThreads());
+        assertEquals(JettyChat.DEFAULT_THREAD_IDLE_TIMEOUT.toMillis(), pool.getIdleTimeout());
+        assertEquals(JettyChat.IDLE_THREADS, pool.getMinThreads());
+        assertEquals(pool.getMaxThreads(), pool.getMaxEvictCount(), "every idle thread may end in one timeout");
+    }
+
+    @Test
+    void theBuilderSetsThePoolsSizeAndIdleTimeout() throws Exception {
+        Hub hub = Hub.create();
+        cleanup.add(() -> hub.shutdown(Duration.ZERO).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        JettyChatServer server = JettyChat.builder(hub).host("127.0.0.1").port(0)
+                .maxThreads(40).threadIdleTimeout(Duration.ofSeconds(30)).start();
+        cleanup.add(server);
+
+        QueuedThreadPool pool = (QueuedThreadPool) server.server().getThreadPool();
+        assertEquals(40, pool.getMaxThreads());
+        assertEquals(30_000, pool.getIdleTimeout());
+        assertThrows(IllegalArgumentException.class, () -> JettyChat.builder(hub).maxThreads(JettyChat.MIN_MAX_THREADS - 1));
+        assertThrows(IllegalArgumentException.class, () -> JettyChat.builder(hub).threadIdleTimeout(Duration.ZERO));
+    }
+
+    @Test
+    void theSmallestPoolServesABurstOfConnects() throws Exception {
+        Hub hub = Hub.create();
+        cleanup.add(() -> hub.shutdown(Duration.ZERO).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        JettyChatServer server = JettyChat.builder(hub).host("127.0.0.1").port(0)
+                .maxThreads(JettyChat.MIN_MAX_THREADS).start();
+        cleanup.add(server);
+
+        ExecutorService clients = Executors.newFixedThreadPool(64);
+        cleanup.add(clients::shutdownNow);
+        List<CompletableFuture<ChatClient>> burst = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            URI uri = URI.create(server.endpoint() + "?room=burst" + (i % 8) + "&user=u" + i);
+            burst.add(CompletableFuture.supplyAsync(() -> connect(uri, null), clients));
+        }
+        for (int i = 0; i < burst.size(); i++) {
+            ChatClient client = burst.get(i).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            cleanup.add(client);
+            client.awaitFrameEquals("u" + i + " joined the room");
+        }
     }
 
     @Test
