@@ -303,8 +303,11 @@ final class Outbound {
     private void drain() {
         while (greeted && !queue.isEmpty() && !owner.isEnding() && WRITING.compareAndSet(this, 0, 1)) {
             Object head = queue.peek();
+            if ((head == PONG || head instanceof Runnable) && !removeHead(head)) {
+                writing = 0;   // cleared meanwhile: the connection is gone
+                continue;
+            }
             if (head == PONG) {
-                queue.poll();
                 byte[] payload = PENDING_PONG.getAndSet(this, null);
                 inFlightFrames = 1;
                 inFlightBytes = payload.length + PONG_HEADER;
@@ -313,7 +316,6 @@ final class Outbound {
                 sink.pong(ByteBuffer.wrap(payload).asReadOnlyBuffer(), onWritten);
                 return;
             } else if (head instanceof Runnable closing) {
-                queue.poll();
                 // Writing stays taken: nothing is written after the close.
                 closing.run();
                 return;
