@@ -1,13 +1,15 @@
 package io.chatroom;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The transport SPI: how the core writes to one WebSocket connection.
  *
  * <p>An adapter implements this once per connection. The core guarantees that
- * {@link #send} is never called again before the previous send's callback completed
- * (at most one write in flight), so an adapter needs no queue of its own. No method may
+ * {@link #send}, {@link #sendBatch} or {@link #pong} is never called again before the
+ * previous write's callback completed (at most one write in flight), so an adapter needs no
+ * queue of its own. No method may
  * block or throw at the caller: failures are reported through the callback, or through
  * {@link ClientConnection#onClosed} once the transport notices them.
  */
@@ -18,6 +20,25 @@ public interface ClientSink {
      * when the transport has taken the frame (or failed to).
      */
     void send(Frame frame, WriteCallback callback);
+
+    /**
+     * Writes these text frames, in this order, as one write: the core hands over every frame
+     * it had queued when the write starts (at least two, at most a bounded number of frames
+     * and bytes), so that a transport can write them with one gathering write and one flush.
+     * The rule of {@link #send} holds: at most one write in flight, so nothing else is
+     * written before {@code callback} completes. It completes exactly once, on any thread:
+     * {@link WriteCallback#succeeded} when the transport has taken all of the frames,
+     * {@link WriteCallback#failed} at the first frame it could not take (the frames after it
+     * may or may not have been written; the connection is considered broken). The list is
+     * the adapter's to read until then, never to change.
+     *
+     * <p>The default sends them one after another with {@link #send}, each once the previous
+     * one has completed, so it is correct for any adapter; adapters override it to write the
+     * frames together.
+     */
+    default void sendBatch(List<Frame> frames, WriteCallback callback) {
+        SequentialBatch.start(this, frames, callback);
+    }
 
     /**
      * Writes a pong frame with this payload (at most 125 bytes) in answer to a client's ping

@@ -1,11 +1,14 @@
 package io.chatroom;
 
-/** Completion of one {@link ClientSink#send}: exactly one of the two methods is called, once. */
+/**
+ * Completion of one write ({@link ClientSink#send}, {@link ClientSink#sendBatch} or
+ * {@link ClientSink#pong}): exactly one of the two methods is called, once.
+ */
 public interface WriteCallback {
 
-    /** The transport has taken the frame; the next one may be sent. */
+    /** The transport has taken the frame (every frame of a batch); the next write may start. */
     void succeeded();
 
-    /** The frame could not be written; the connection is considered broken. */
+    /** A frame could not be written; the connection is considered broken. */
     void failed(Throwable cause);
 }

@@ -5,6 +5,7 @@ import io.chatroom.Frame;
 import io.chatroom.WriteCallback;
 import io.chatroom.spi.Clock;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -18,6 +19,14 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * alike, so that one rule holds for all of them: what is queued counts against the send
  * queue's limits (frames and bytes, plus what the transport itself still buffers), checked
  * when it is queued, and at most one write is in flight, its completion starting the next.
+ *
+ * <p>A write carries every frame queued when it starts, up to {@link #MAX_BATCH_FRAMES} and
+ * {@link #MAX_BATCH_BYTES} ({@link ClientSink#sendBatch}; a frame alone goes through
+ * {@link ClientSink#send}), so that a client that fell behind by many frames costs the
+ * transport one gathering write rather than one write each. A pong and the closing request
+ * are always a write of their own, and a batch never reaches past them. Frames in flight
+ * count against the queue's limits until their write completes, as one frame in flight
+ * did: batching changes how many writes there are, never when a slow consumer is evicted.
  *
  * <p>Threads: {@link #offer} comes from room executors and private-message senders
  * concurrently, {@link #offerEphemeral} and {@link #greet} from the connection's room only,
@@ -40,6 +49,13 @@ final class Outbound {
     }
 
     static final long IDLE = Long.MIN_VALUE;
+    /** The most frames one write carries. */
+    static final int MAX_BATCH_FRAMES = 64;
+    /**
+     * The most payload bytes one write carries, unless its first frame alone is bigger: a
+     * write always carries at least one frame.
+     */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
     /** Field updaters rather than atomic objects: thousands of idle connections each hold an Outbound. */
     private static final AtomicIntegerFieldUpdater<Outbound> FRAMES =
             AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "queuedFrames");
@@ -100,16 +116,18 @@ final class Outbound {
     /** When the write in flight started, or {@link #IDLE}; written by whoever holds {@link #writing}. */
     private volatile long writeStarted = IDLE;
     /** Accounted bytes of the write in flight; owned by the holder of {@link #writing}. */
-    private int inFlightBytes;
+    private long inFlightBytes;
+    /** Frames the write in flight carries (1 for a pong); owned by the holder of {@link #writing}. */
+    private int inFlightFrames;
     /** Whether the write in flight is a message (counted as a delivery) rather than a pong. */
     private boolean inFlightIsMessage;
     private final WriteCallback onWritten = new WriteCallback() {
         @Override
         public void succeeded() {
             if (inFlightIsMessage) {
-                counters.deliveries.increment();
+                counters.deliveries.add(inFlightFrames);
             }
-            unreserve(inFlightBytes);
+            unreserve(inFlightFrames, inFlightBytes);
             writeStarted = IDLE;
             writing = 0;
             drain();
@@ -118,7 +136,7 @@ final class Outbound {
         @Override
         public void failed(Throwable cause) {
             // Writing stays taken: nothing more is written to a connection whose write failed.
-            unreserve(inFlightBytes);
+            unreserve(inFlightFrames, inFlightBytes);
             writeStarted = IDLE;
             owner.writeFailed(cause);
         }
@@ -276,60 +294,137 @@ final class Outbound {
         return true;
     }
 
-    private void unreserve(int size) {
-        FRAMES.decrementAndGet(this);
+    private void unreserve(int frames, long size) {
+        FRAMES.addAndGet(this, -frames);
         BYTES.addAndGet(this, -size);
     }
 
     /** Starts the next write, unless one is in flight or the connection is ending (its close is under way). */
     private void drain() {
         while (greeted && !queue.isEmpty() && !owner.isEnding() && WRITING.compareAndSet(this, 0, 1)) {
-            Object item = queue.poll();
-            if (item instanceof Frame frame) {
-                startWrite(frame, frame.byteLength());
-                return;
-            } else if (item instanceof Counted counted) {
-                startWrite(counted.frame, counted.bytes);
-                return;
-            } else if (item instanceof EphemeralSlot slot) {
-                Frame frame = take(slot);
-                if (frame != null) {
-                    startWrite(frame, slot.accountedBytes);
-                    return;
-                }
-                unreserve(slot.accountedBytes);
-            } else if (item == PONG) {
+            Object head = queue.peek();
+            if ((head == PONG || head instanceof Runnable) && !removeHead(head)) {
+                writing = 0;   // cleared meanwhile: the connection is gone
+                continue;
+            }
+            if (head == PONG) {
                 byte[] payload = PENDING_PONG.getAndSet(this, null);
+                inFlightFrames = 1;
                 inFlightBytes = payload.length + PONG_HEADER;
                 inFlightIsMessage = false;
                 writeStarted = clock.nanoTime();
                 sink.pong(ByteBuffer.wrap(payload).asReadOnlyBuffer(), onWritten);
                 return;
-            } else if (item instanceof Runnable closing) {
+            } else if (head instanceof Runnable closing) {
                 // Writing stays taken: nothing is written after the close.
                 closing.run();
+                return;
+            } else if (writeFrames()) {
                 return;
             }
             writing = 0;
         }
     }
 
-    /** The frame a slot carries, or null when a newer slot of its key has replaced it. */
-    private Frame take(EphemeralSlot slot) {
-        ConcurrentHashMap<String, Pending> pending = ephemeral;
+    /**
+     * Called by the holder of {@link #writing} when no pong or close heads the queue: takes
+     * the frames at the head, up to the batch limits and never past a pong or the close, and
+     * starts their write. False when it found none to write (only replaced ephemeral slots,
+     * or the queue was cleared).
+     */
+    private boolean writeFrames() {
+        Frame first = null;
+        List<Frame> batch = null;
+        long accounted = 0;
+        long payload = 0;
         while (true) {
-            Pending current = pending.get(slot.key);
-            if (current == null || current.slot != slot) {
-                return null;
+            Object head = queue.peek();
+            Frame frame;
+            int counted;
+            Pending claimed = null;
+            if (head instanceof Frame f) {
+                frame = f;
+                counted = f.byteLength();
+            } else if (head instanceof Counted c) {
+                frame = c.frame;
+                counted = c.bytes;
+            } else if (head instanceof EphemeralSlot slot) {
+                claimed = live(slot);
+                if (claimed == null) {
+                    // Replaced by a newer slot of its key: it carries nothing and is let go.
+                    if (!removeHead(head)) {
+                        break;
+                    }
+                    unreserve(1, slot.accountedBytes);
+                    continue;
+                }
+                frame = claimed.frame;
+                counted = slot.accountedBytes;
+            } else {
+                break;   // a pong, the close, or nothing: a write of its own comes next
             }
-            if (pending.remove(slot.key, current)) {
-                return current.frame;
+            int count = batch != null ? batch.size() : first != null ? 1 : 0;
+            if (count > 0 && (count == MAX_BATCH_FRAMES || payload + frame.byteLength() > MAX_BATCH_BYTES)) {
+                break;
+            }
+            if (claimed != null && !ephemeral.remove(((EphemeralSlot) head).key, claimed)) {
+                continue;   // the room gave the slot a newer frame meanwhile: look again
+            }
+            if (!removeHead(head)) {
+                break;
+            }
+            accounted += counted;
+            payload += frame.byteLength();
+            if (first == null) {
+                first = frame;
+            } else {
+                if (batch == null) {
+                    batch = new ArrayList<>();
+                    batch.add(first);
+                }
+                batch.add(frame);
             }
         }
+        if (first == null) {
+            return false;
+        }
+        inFlightFrames = batch == null ? 1 : batch.size();
+        inFlightBytes = accounted;
+        inFlightIsMessage = true;
+        writeStarted = clock.nanoTime();
+        if (batch == null) {
+            sink.send(first, onWritten);
+        } else {
+            sink.sendBatch(batch, onWritten);
+        }
+        return true;
+    }
+
+    /**
+     * Removes the head just looked at. Only the holder of {@link #writing} removes from the
+     * head; {@link #clear} may empty the queue meanwhile (the connection is gone), and then
+     * this answers false.
+     */
+    private boolean removeHead(Object head) {
+        Object taken = queue.poll();
+        if (taken == head) {
+            return true;
+        }
+        if (taken != null) {
+            queue.offerFirst(taken);
+        }
+        return false;
+    }
+
+    /** The pending frame a slot carries, or null when a newer slot of its key has replaced it. */
+    private Pending live(EphemeralSlot slot) {
+        Pending current = ephemeral.get(slot.key);
+        return current == null || current.slot != slot ? null : current;
     }
 
     /** Called by the holder of {@link #writing}. */
     private void startWrite(Frame frame, int accountedBytes) {
+        inFlightFrames = 1;
         inFlightBytes = accountedBytes;
         inFlightIsMessage = true;
         writeStarted = clock.nanoTime();

@@ -13,12 +13,15 @@ import java.util.stream.Collectors;
  * An in-memory {@link ClientSink} that records what the core did to one connection. By
  * default every write completes at once; {@link #stall()} makes it a client that stops
  * reading, whose writes complete only when the test calls {@link #completeWrites()} (or, a
- * few at a time, {@link #completeWrites(int)}).
+ * few at a time, {@link #completeWrites(int)}). A write is one {@link #send}, one
+ * {@link #sendBatch} (however many frames it carries) or one {@link #pong};
+ * {@link #writes()} lists them in order.
  */
 public final class RecordingSink implements ClientSink {
 
     private final List<Frame> frames = new ArrayList<>();
     private final List<byte[]> pongs = new ArrayList<>();
+    private final List<Write> writes = new ArrayList<>();
     private final ArrayDeque<WriteCallback> pending = new ArrayDeque<>();
     private boolean stalled;
     private boolean failing;
@@ -37,6 +40,19 @@ public final class RecordingSink implements ClientSink {
             return;
         }
         frames.add(frame);
+        writes.add(new Write(List.of(frame.text()), false));
+        write(callback);
+    }
+
+    /** Records the frames as one write, stalled like {@link #send}. */
+    @Override
+    public synchronized void sendBatch(List<Frame> batch, WriteCallback callback) {
+        if (failing) {
+            callback.failed(new java.io.IOException("broken pipe"));
+            return;
+        }
+        frames.addAll(batch);
+        writes.add(new Write(batch.stream().map(Frame::text).collect(Collectors.toList()), false));
         write(callback);
     }
 
@@ -46,6 +62,7 @@ public final class RecordingSink implements ClientSink {
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
         pongs.add(bytes);
+        writes.add(new Write(List.of(), true));
         write(callback);
     }
 
@@ -151,6 +168,11 @@ public final class RecordingSink implements ClientSink {
         return List.copyOf(frames);
     }
 
+    /** Every write started so far, in order: the frames each carried, or a pong. */
+    public synchronized List<Write> writes() {
+        return List.copyOf(writes);
+    }
+
     /** The payloads of the pongs written so far, in order. */
     public synchronized List<byte[]> pongs() {
         return List.copyOf(pongs);
@@ -176,5 +198,14 @@ public final class RecordingSink implements ClientSink {
     /** The most writes that were ever in flight at once. */
     public synchronized int maxConcurrentWrites() {
         return maxConcurrentWrites;
+    }
+
+    /** One write the core started: the texts of the frames it carried (none for a pong). */
+    public record Write(List<String> texts, boolean pong) {
+
+        @Override
+        public String toString() {
+            return pong ? "pong" : texts.toString();
+        }
     }
 }

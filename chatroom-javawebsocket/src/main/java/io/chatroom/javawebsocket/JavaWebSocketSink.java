@@ -5,6 +5,7 @@ import io.chatroom.Frame;
 import io.chatroom.WriteCallback;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.util.List;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * embedder's factory made a channel of unknown shape) completes once queued, and then the
  * whole library queue counts in {@link #bufferedBytes()}, which the core adds to its own
  * queue before it evicts.
+ *
+ * <p>A batch ({@link #sendBatch}) is one buffer holding every frame, queued and tracked as one
+ * frame is: the selector thread writes it with one {@code write}, and the callback completes
+ * when its last byte has left.
  *
  * <p>No method blocks; none throws at the caller.
  */
@@ -51,6 +56,18 @@ final class JavaWebSocketSink implements ClientSink {
         ByteBuffer bytes;
         try {
             bytes = TextFrames.encode(frame);
+        } catch (RuntimeException e) {
+            callback.failed(e);
+            return;
+        }
+        write(bytes, callback);
+    }
+
+    @Override
+    public void sendBatch(List<Frame> frames, WriteCallback callback) {
+        ByteBuffer bytes;
+        try {
+            bytes = TextFrames.encode(frames);
         } catch (RuntimeException e) {
             callback.failed(e);
             return;

@@ -2,6 +2,7 @@ package io.chatroom.javawebsocket;
 
 import io.chatroom.Frame;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Server-to-client text and pong frames in RFC 6455 wire format (section 5.2): one final, unmasked
@@ -20,10 +21,36 @@ final class TextFrames {
 
     /** The whole frame, header and payload, ready to write. */
     static ByteBuffer encode(Frame frame) {
+        ByteBuffer bytes = ByteBuffer.allocate(wireLength(frame));
+        put(frame, bytes);
+        return bytes.flip();
+    }
+
+    /**
+     * These frames one after the other in one buffer, so that the selector thread writes
+     * them with one {@code write} (the library writes each buffer it queued with a write of
+     * its own, {@code WebSocket.sendFrame(Collection)} included).
+     */
+    static ByteBuffer encode(List<Frame> frames) {
+        long total = 0;
+        for (Frame frame : frames) {
+            total += wireLength(frame);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(total));
+        for (Frame frame : frames) {
+            put(frame, bytes);
+        }
+        return bytes.flip();
+    }
+
+    private static int wireLength(Frame frame) {
+        int length = frame.byteLength();
+        return (length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10) + length;
+    }
+
+    private static void put(Frame frame, ByteBuffer bytes) {
         ByteBuffer payload = frame.utf8();
         int length = payload.remaining();
-        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
-        ByteBuffer bytes = ByteBuffer.allocate(header + length);
         bytes.put(FIN_TEXT);
         if (length <= 125) {
             bytes.put((byte) length);
@@ -32,8 +59,7 @@ final class TextFrames {
         } else {
             bytes.put((byte) 127).putLong(length);
         }
-        bytes.put(payload).flip();
-        return bytes;
+        bytes.put(payload);
     }
 
     /** A pong frame carrying this payload (at most 125 bytes; more is cut). */

@@ -95,6 +95,25 @@ class FlushTrackingChannelTest {
         assertEquals(text, new String(body, StandardCharsets.UTF_8));
     }
 
+    @Property(tries = 100)
+    void aBatchIsItsFramesOneAfterTheOtherInOneBuffer(@ForAll @IntRange(min = 1, max = 64) int count,
+            @ForAll @IntRange(min = 0, max = 70_000) int length) {
+        List<Frame> frames = new ArrayList<>();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            Frame frame = Frame.of(i + "y".repeat((length * (i + 1) / count) % 70_001));
+            frames.add(frame);
+            ByteBuffer one = TextFrames.encode(frame);
+            expected.write(one.array(), one.arrayOffset() + one.position(), one.remaining());
+        }
+
+        ByteBuffer wire = TextFrames.encode(frames);
+
+        byte[] actual = new byte[wire.remaining()];
+        wire.get(actual);
+        assertTrue(java.util.Arrays.equals(expected.toByteArray(), actual), "the frames' own encodings, in order");
+    }
+
     @Test
     void aPeersCloseNotifyEndsTheStreamForTheLibrary() throws Exception {
         SSLEngine engine = SSLContext.getDefault().createSSLEngine();

@@ -4,9 +4,14 @@ import io.chatroom.ClientSink;
 import io.chatroom.Frame;
 import io.chatroom.WriteCallback;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +20,17 @@ import org.slf4j.LoggerFactory;
  * asynchronous and complete their callback once the frame has been written to the network,
  * so the core's one-write-in-flight rule is all the queueing there is and
  * {@link #bufferedBytes()} stays 0. No method blocks; none throws at the caller.
+ *
+ * <p>Text frames go to Jetty's core session as the frame's shared UTF-8 bytes (a read-only
+ * view per frame, never copied here, never encoded again), not as a {@code String} that
+ * Jetty would encode once per recipient. A batch ({@link #sendBatch}) is handed to Jetty's
+ * frame flusher with every frame but the last in batch mode, so that the flusher gathers
+ * them (small frames copied into its aggregate buffer, larger ones as views of their own)
+ * and the last frame flushes them all with one gathering write. Jetty completes a batched
+ * frame's callback once it took the frame, the last one's once the bytes are written; the
+ * core's callback completes when all of them did, or at the first that failed. Jetty holds
+ * no view of a frame's bytes past its callback. Should Jetty hand us a session that is not
+ * its own {@link WebSocketSession}, frames go through {@link Session#sendText} one at a time.
  *
  * <p>A write that fails because Jetty is closing the session is reported once Jetty has
  * reported the close ({@link #transportClosed}), not at once. When Jetty refuses a client's
@@ -30,6 +46,8 @@ final class JettySink implements ClientSink {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final Session session;
+    /** Jetty's core session under {@link #session}, or {@code null} when Jetty does not expose it. */
+    private final CoreSession core;
     /** Failures held while Jetty closes; run once it reported the close. */
     private final ConcurrentLinkedQueue<Runnable> heldFailures = new ConcurrentLinkedQueue<>();
     /** Set once Jetty reported the session closed (its thread); read by any. */
@@ -37,15 +55,43 @@ final class JettySink implements ClientSink {
 
     JettySink(Session session) {
         this.session = session;
+        this.core = session instanceof WebSocketSession jetty ? jetty.getCoreSession() : null;
     }
 
     @Override
     public void send(Frame frame, WriteCallback callback) {
         try {
-            session.sendText(frame.text(), completing(callback));
+            if (core == null) {
+                session.sendText(frame.text(), completing(callback));
+            } else {
+                core.sendFrame(text(frame), new BatchCompletion(1, callback), false);
+            }
         } catch (RuntimeException e) {
             fail(callback, e);
         }
+    }
+
+    /** Every frame but the last in Jetty's batch mode, the last flushing them together. */
+    @Override
+    public void sendBatch(List<Frame> frames, WriteCallback callback) {
+        if (core == null) {
+            ClientSink.super.sendBatch(frames, callback);
+            return;
+        }
+        BatchCompletion completion = new BatchCompletion(frames.size(), callback);
+        int last = frames.size() - 1;
+        for (int i = 0; i <= last && !completion.isFailed(); i++) {
+            try {
+                core.sendFrame(text(frames.get(i)), completion, i < last);
+            } catch (RuntimeException e) {
+                completion.failed(e);
+            }
+        }
+    }
+
+    /** A Jetty text frame over the frame's shared bytes: a read-only view of its own. */
+    private static org.eclipse.jetty.websocket.core.Frame text(Frame frame) {
+        return new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, frame.utf8());
     }
 
     @Override
@@ -70,6 +116,45 @@ final class JettySink implements ClientSink {
         heldFailures.add(() -> callback.failed(failure));
         if (transportClosed) {
             releaseHeldFailures();
+        }
+    }
+
+    /**
+     * The completion of the Jetty frames of one write: the core's callback succeeds once all
+     * of them succeeded, or fails at the first failure; either happens once.
+     */
+    private final class BatchCompletion implements org.eclipse.jetty.util.Callback {
+        private final AtomicInteger remaining;
+        private final WriteCallback callback;
+
+        BatchCompletion(int frames, WriteCallback callback) {
+            this.remaining = new AtomicInteger(frames);
+            this.callback = callback;
+        }
+
+        @Override
+        public void succeeded() {
+            int left;
+            do {
+                left = remaining.get();
+                if (left <= 0) {
+                    return;   // failed before, or (a fault) completed more often than sent
+                }
+            } while (!remaining.compareAndSet(left, left - 1));
+            if (left == 1) {
+                callback.succeeded();
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            if (remaining.getAndSet(-1) > 0) {
+                fail(callback, failure);
+            }
+        }
+
+        boolean isFailed() {
+            return remaining.get() < 0;
         }
     }
 

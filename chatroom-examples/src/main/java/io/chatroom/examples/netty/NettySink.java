@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
@@ -21,6 +22,10 @@ import java.util.function.Consumer;
  * bytes are in the socket, so the core's one write in flight is all the buffering there is
  * and {@link #bufferedBytes()} stays 0: a client that stops reading stalls that write, its
  * queue in the core fills, and the core evicts it.
+ *
+ * <p>A batch ({@link #sendBatch}) is every frame written, then one flush: Netty writes them
+ * with one gathering write, and the callback completes once all of them are in the socket
+ * (or at the first that failed).
  *
  * <p>The core calls from any thread; the work runs on the channel's event loop, which owns
  * {@link #closeSent}. No method blocks; none throws at the caller.
@@ -45,6 +50,21 @@ final class NettySink implements ClientSink {
             // A view of the one array every member's frame shares: encoded once, never copied.
             channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())))
                     .addListener(completing(callback));
+        }, callback::failed);
+    }
+
+    @Override
+    public void sendBatch(List<Frame> frames, WriteCallback callback) {
+        onEventLoop(() -> {
+            if (closeSent) {
+                callback.failed(new ClosedChannelException());
+                return;
+            }
+            ChannelFutureListener completion = completingAll(frames.size(), callback);
+            for (Frame frame : frames) {
+                channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8()))).addListener(completion);
+            }
+            channel.flush();
         }, callback::failed);
     }
 
@@ -109,6 +129,26 @@ final class NettySink implements ClientSink {
                 callback.succeeded();
             } else {
                 callback.failed(written.cause());
+            }
+        };
+    }
+
+    /** Completes {@code callback} once all {@code writes} succeeded, or at the first that failed (event loop). */
+    private static ChannelFutureListener completingAll(int writes, WriteCallback callback) {
+        return new ChannelFutureListener() {
+            private int left = writes;
+
+            @Override
+            public void operationComplete(io.netty.channel.ChannelFuture written) {
+                if (left <= 0) {
+                    return;   // failed before
+                }
+                if (!written.isSuccess()) {
+                    left = 0;
+                    callback.failed(written.cause());
+                } else if (--left == 0) {
+                    callback.succeeded();
+                }
             }
         };
     }
