@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
@@ -23,14 +24,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Text frames go to Jetty's core session as the frame's shared UTF-8 bytes (a read-only
  * view per frame, never copied here, never encoded again), not as a {@code String} that
- * Jetty would encode once per recipient. A batch ({@link #sendBatch}) is handed to Jetty's
- * frame flusher with every frame but the last in batch mode, so that the flusher gathers
- * them (small frames copied into its aggregate buffer, larger ones as views of their own)
- * and the last frame flushes them all with one gathering write. Jetty completes a batched
- * frame's callback once it took the frame, the last one's once the bytes are written; the
- * core's callback completes when all of them did, or at the first that failed. Jetty holds
- * no view of a frame's bytes past its callback. Should Jetty hand us a session that is not
- * its own {@link WebSocketSession}, frames go through {@link Session#sendText} one at a time.
+ * Jetty would encode once per recipient, and in Jetty's batch mode: Jetty's frame flusher
+ * copies a small frame into the session's batch buffer and completes its callback at once,
+ * and the sink asks {@link Flushes} to flush the buffer soon, off the caller's thread (at
+ * most one flush waits per sink). The room's thread thus never writes to a socket, and
+ * every frame that reached the buffer before the flush goes out in one write. While a
+ * write is under way (the client reads slowly), Jetty holds later frames and their
+ * callbacks until it completes, so the core's one write in flight, its limits and its write
+ * deadline still apply. A frame too large for the buffer (a quarter of Jetty's output
+ * buffer), a pong and a close flush the buffer ahead of them on the caller's thread. Jetty
+ * holds no view of a frame's bytes past its callback. Should Jetty hand us a session that
+ * is not its own {@link WebSocketSession}, frames go through {@link Session#sendText} one at
+ * a time.
  *
  * <p>A write that fails because Jetty is closing the session is reported once Jetty has
  * reported the close ({@link #transportClosed}), not at once. When Jetty refuses a client's
@@ -42,6 +47,10 @@ import org.slf4j.LoggerFactory;
  */
 final class JettySink implements ClientSink {
 
+    /** A field updater rather than an atomic object: thousands of idle connections each hold a sink. */
+    private static final AtomicIntegerFieldUpdater<JettySink> FLUSH_WANTED =
+            AtomicIntegerFieldUpdater.newUpdater(JettySink.class, "flushWanted");
+
     private static final Logger LOG = LoggerFactory.getLogger(JettySink.class);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
@@ -52,10 +61,15 @@ final class JettySink implements ClientSink {
     private final ConcurrentLinkedQueue<Runnable> heldFailures = new ConcurrentLinkedQueue<>();
     /** Set once Jetty reported the session closed (its thread); read by any. */
     private volatile boolean transportClosed;
+    private final Flushes flushes;
+    /** 1 while a flush of this sink waits in {@link #flushes}. */
+    private volatile int flushWanted;
+    private final Runnable flush = this::flush;
 
-    JettySink(Session session) {
+    JettySink(Session session, Flushes flushes) {
         this.session = session;
         this.core = session instanceof WebSocketSession jetty ? jetty.getCoreSession() : null;
+        this.flushes = flushes;
     }
 
     @Override
@@ -64,14 +78,14 @@ final class JettySink implements ClientSink {
             if (core == null) {
                 session.sendText(frame.text(), completing(callback));
             } else {
-                core.sendFrame(text(frame), new BatchCompletion(1, callback), false);
+                core.sendFrame(text(frame), new BatchCompletion(1, callback), true);
+                requestFlush();
             }
         } catch (RuntimeException e) {
             fail(callback, e);
         }
     }
 
-    /** Every frame but the last in Jetty's batch mode, the last flushing them together. */
     @Override
     public void sendBatch(List<Frame> frames, WriteCallback callback) {
         if (core == null) {
@@ -79,13 +93,32 @@ final class JettySink implements ClientSink {
             return;
         }
         BatchCompletion completion = new BatchCompletion(frames.size(), callback);
-        int last = frames.size() - 1;
-        for (int i = 0; i <= last && !completion.isFailed(); i++) {
+        for (int i = 0; i < frames.size() && !completion.isFailed(); i++) {
             try {
-                core.sendFrame(text(frames.get(i)), completion, i < last);
+                core.sendFrame(text(frames.get(i)), completion, true);
             } catch (RuntimeException e) {
                 completion.failed(e);
             }
+        }
+        requestFlush();
+    }
+
+    private void requestFlush() {
+        if (FLUSH_WANTED.compareAndSet(this, 0, 1)) {
+            flushes.add(flush);
+        }
+    }
+
+    /**
+     * Called by {@link Flushes}: writes what waits in Jetty's batch buffer. A frame batched
+     * after the flag is cleared asks for a flush of its own, so none is left behind.
+     */
+    private void flush() {
+        flushWanted = 0;
+        try {
+            core.flush(org.eclipse.jetty.util.Callback.NOOP);
+        } catch (RuntimeException e) {
+            LOG.debug("flush of {} failed", session.getRemoteSocketAddress(), e);
         }
     }
 
