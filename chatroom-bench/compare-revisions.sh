@@ -5,10 +5,11 @@
 #   chatroom-bench/compare-revisions.sh BEFORE [AFTER]      # git revisions; AFTER defaults to HEAD
 #
 # Builds chatroom-bench at each revision (in git worktrees under $OUT/src), then runs
-# run-benchmarks.sh with the servers before-library-jetty, after-library-jetty,
-# before-library-java-websocket and after-library-java-websocket, ROUNDS times (default 2)
-# in that order, all driven by the load generator of this tree. Same environment as
-# run-benchmarks.sh (DURATION, WARMUP, OUT, SKIP_JMH defaults to 1 here).
+# run-benchmarks.sh with the servers baseline-jetty (this tree's), before-library-jetty,
+# after-library-jetty, and the same three on Java-WebSocket, ROUNDS times (default 2) in that
+# order, all driven by the load generator of this tree. Same environment as run-benchmarks.sh
+# (DURATION, WARMUP, OUT, SKIP_JMH defaults to 1 here). The before/after table, medians of
+# the rounds with issue 13's targets marked, is $OUT/compare.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +34,6 @@ done
 
 (cd "$ROOT" && mvn -B -q -pl chatroom-bench -am package -DskipTests)
 SKIP_BUILD=1 SKIP_JMH=${SKIP_JMH:-1} ROUNDS=${ROUNDS:-2} \
-  SERVERS="before-library-jetty after-library-jetty before-library-java-websocket after-library-java-websocket" \
+  SERVERS="baseline-jetty before-library-jetty after-library-jetty baseline-java-websocket before-library-java-websocket after-library-java-websocket" \
   "$ROOT/chatroom-bench/run-benchmarks.sh"
 echo "worktrees of the two revisions: $OUT/src (git worktree remove them when done)" >&2

@@ -104,6 +104,9 @@ if [ "${SKIP_SERVERS:-0}" != 1 ]; then
       echo "$server did not start; see $OUT/$server.server.log" >&2
       exit 1
     fi
+    # 2,000 connects (64 at a time) on the fresh server: how long they take, and the server's
+    # threads and RSS once connected and after 10 s of idleness.
+    scenario idle "$server" "$pid" --connections 2000 --per-room 10 --report-as connect
     scenario idle "$server" "$pid" --connections 10000 --per-room 10
     scenario fanout "$server" "$pid" --clients 500 --window 16
     scenario rooms "$server" "$pid" --rooms 100 --per-room 10 --rate 20
@@ -131,3 +134,7 @@ fi
 
 java -cp "$BENCH/target/chatroom-loadgen.jar" io.chatroom.bench.loadgen.Report "$RESULTS" "$OUT/jmh.json" \
     | tee "$OUT/tables.md"
+if grep -q '"label":"before-' "$RESULTS"; then
+  java -cp "$BENCH/target/chatroom-loadgen.jar" io.chatroom.bench.loadgen.CompareReport "$RESULTS" \
+      | tee "$OUT/compare.md"
+fi

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -436,6 +437,32 @@ public abstract class TextModeContract extends ContractSupport {
         String text = "é".repeat(20_000);
 
         sendAndExpectEverywhere(alice, text, "Alice: " + text, alice, bob);
+    }
+
+    @Test
+    void aBurstOfShortMessagesReachesEveryMemberWholeAndInOrder() {
+        // Short frames sent faster than a member reads are what transports gather into one
+        // write (Jetty's batch buffer, Java-WebSocket's queue): each must still leave, even
+        // the last of the burst, with nothing after it to push it out.
+        startServer(testSettings().rateBurst(1_000).ratePerSecond(1_000).build());
+        ChatClient sender = join("Sender");
+        List<ChatClient> members = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            members.add(join("M" + i));
+        }
+        sender.awaitFrameSkipping("M19 joined the room");
+        int burst = 300;
+        for (int i = 0; i < burst; i++) {
+            sender.send("m" + i);
+        }
+
+        members.add(sender);
+        for (ChatClient member : members) {
+            member.awaitFrameSkipping("Sender: m0");
+            for (int i = 1; i < burst; i++) {
+                member.awaitFrameEquals("Sender: m" + i);
+            }
+        }
     }
 
     // ---- presence: one join and one leave per user ----

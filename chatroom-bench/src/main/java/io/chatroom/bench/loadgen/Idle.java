@@ -28,6 +28,11 @@ final class Idle implements Callable<Integer> {
             description = "Connections per room. Default: ${DEFAULT-VALUE}")
     int perRoom;
 
+    @Option(names = "--report-as", paramLabel = "NAME", defaultValue = "idle",
+            description = "The scenario name in the result line (run-benchmarks.sh reports 2,000 connects as "
+                    + "'connect'). Default: ${DEFAULT-VALUE}")
+    String reportAs;
+
     @Override
     public Integer call() throws Exception {
         ProcessProbe server = common.server();
@@ -38,6 +43,7 @@ final class Idle implements Callable<Integer> {
         try (Connector connector = common.connector()) {
             long heapBefore = server == null ? -1 : server.heapUsedAfterGcKiB();
             long rssBefore = server == null ? -1 : server.rssKiB();
+            long threadsBefore = server == null ? -1 : server.threads();
             List<Connector.Spec> specs = new ArrayList<>(connections);
             for (int i = 0; i < connections; i++) {
                 int r = i / perRoom;
@@ -55,6 +61,8 @@ final class Idle implements Callable<Integer> {
                 ticker.shutdownNow();
             }
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
+            long threadsConnected = server == null ? -1 : server.threads();
+            long rssConnected = server == null ? -1 : server.rssKiB();
             open.addAll(opened);
             System.err.println("[idle " + common.label + "] " + open.size() + " of " + connections + " open after "
                     + String.format("%.1f", connectSeconds) + " s; holding " + common.duration + " s");
@@ -63,11 +71,15 @@ final class Idle implements Callable<Integer> {
             long rssAfter = server == null ? -1 : server.rssKiB();
             Common.sleepSeconds(common.duration);
             long stillOpen = Common.openCount(open);
-            Output out = common.output("idle").put("connections", connections).put("opened", open.size())
+            long threadsIdle = server == null ? -1 : server.threads();
+            long rssIdle = server == null ? -1 : server.rssKiB();
+            Output out = common.output(reportAs).put("connections", connections).put("opened", open.size())
                     .put("refused", connector.refused.get()).put("openAtEnd", stillOpen)
                     .put2("connectSeconds", connectSeconds).put2("connectsPerSec", open.size() / connectSeconds)
                     .put("heapBeforeKiB", heapBefore).put("heapAfterKiB", heapAfter)
-                    .put("rssBeforeKiB", rssBefore).put("rssAfterKiB", rssAfter);
+                    .put("rssBeforeKiB", rssBefore).put("rssAfterKiB", rssAfter)
+                    .put("threadsBefore", threadsBefore).put("threadsConnected", threadsConnected)
+                    .put("threadsIdle", threadsIdle).put("rssConnectedKiB", rssConnected).put("rssIdleKiB", rssIdle);
             if (heapBefore >= 0 && heapAfter >= 0 && !open.isEmpty()) {
                 out.put("heapPerConnectionBytes", (heapAfter - heapBefore) * 1024 / open.size());
             }

@@ -36,9 +36,19 @@ final class ProcessProbe {
 
     /** VmRSS in KiB, or -1. */
     long rssKiB() {
+        return status("VmRSS:");
+    }
+
+    /** The process's threads, or -1. */
+    long threads() {
+        return status("Threads:");
+    }
+
+    /** A number of {@code /proc/PID/status}, or -1. */
+    private long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

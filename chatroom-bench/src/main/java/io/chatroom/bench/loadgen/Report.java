@@ -222,13 +222,13 @@ public final class Report {
         return v == null ? "" : String.format(Locale.ROOT, format, ((Number) v).doubleValue());
     }
 
-    private static double num(Map<String, Object> r, String key) {
+    static double num(Map<String, Object> r, String key) {
         Object v = r.get(key);
         return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
+    static Map<String, Object> asMap(Object o) {
         return (Map<String, Object>) Objects.requireNonNull(o);
     }
 
