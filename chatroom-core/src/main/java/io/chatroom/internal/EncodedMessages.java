@@ -31,7 +31,7 @@ final class EncodedMessages {
         this.capacity = capacity;
         this.byId = new LinkedHashMap<>(16, 0.75f, true) {
             // Qualified: in a subclass of LinkedHashMap a bare "Entry" is the inherited Map.Entry
-            // (javac 25 and later says so; javac 17 took this class's Entry).
+            // (javac 25 reads it so; javac 17 took this class's Entry).
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, EncodedMessages.Entry> eldest) {
                 return size() > EncodedMessages.this.capacity;
