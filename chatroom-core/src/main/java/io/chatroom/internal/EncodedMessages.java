@@ -30,8 +30,10 @@ final class EncodedMessages {
     EncodedMessages(int capacity) {
         this.capacity = capacity;
         this.byId = new LinkedHashMap<>(16, 0.75f, true) {
+            // Qualified: in a subclass of LinkedHashMap a bare "Entry" is the inherited Map.Entry
+            // (javac 25 reads it so; javac 17 took this class's Entry).
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, EncodedMessages.Entry> eldest) {
                 return size() > EncodedMessages.this.capacity;
             }
         };
