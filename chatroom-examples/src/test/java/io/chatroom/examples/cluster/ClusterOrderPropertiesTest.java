@@ -26,7 +26,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * member on every node gets the room's messages with the same ids in the same order, ids
  * growing, each sender's in the order it sent them, and none lost.
  */
-class ClusterOrderProperties {
+class ClusterOrderPropertiesTest {
 
     private static final int NODES = 3;
     private static final int ROOMS = 2;
