@@ -11,7 +11,8 @@
 # Environment: DURATION (seconds measured per scenario, default 15), WARMUP (default 3),
 # ROUNDS (default 1: how often every server runs every scenario; the tables show the best
 # round, the one other processes on the machine disturbed least),
-# OUT (default chatroom-bench/target/results), SKIP_BUILD=1, SKIP_JMH=1, SKIP_SERVERS=1,
+# OUT (default chatroom-bench/target/results), SERVER_HEAP (default 512m), SERVER_JVM_FLAGS
+# (more flags for every server, default none), SKIP_BUILD=1, SKIP_JMH=1, SKIP_SERVERS=1,
 # SERVERS (default "baseline-jetty library-jetty baseline-java-websocket library-java-websocket"),
 # JMH_ARGS (default: the annotations' 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement).
 set -euo pipefail
@@ -23,6 +24,8 @@ DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-3}
 SERVERS=${SERVERS:-"baseline-jetty library-jetty baseline-java-websocket library-java-websocket"}
 SERVER_HEAP=${SERVER_HEAP:-512m}
+# More JVM flags for every server (baselines too), such as the ones README recommends.
+SERVER_JVM_FLAGS=${SERVER_JVM_FLAGS:-}
 ROUNDS=${ROUNDS:-1}
 LOADGEN="java -Xms1g -Xmx1g -jar $BENCH/target/chatroom-loadgen.jar"
 PORT=${PORT:-18080}
@@ -63,8 +66,8 @@ server_command() {
       name=${name#"$label"-} ;;
   esac
   case $name in
-    baseline-*) echo "java -Xmx$SERVER_HEAP -cp $jar io.chatroom.bench.baseline.Baseline --transport ${name#baseline-}" ;;
-    library-*)  echo "java -Xmx$SERVER_HEAP -cp $jar io.chatroom.bench.server.LibraryServer --transport ${name#library-}" ;;
+    baseline-*) echo "java -Xmx$SERVER_HEAP $SERVER_JVM_FLAGS -cp $jar io.chatroom.bench.baseline.Baseline --transport ${name#baseline-}" ;;
+    library-*)  echo "java -Xmx$SERVER_HEAP $SERVER_JVM_FLAGS -cp $jar io.chatroom.bench.server.LibraryServer --transport ${name#library-}" ;;
     *) echo "unknown server $1" >&2; exit 2 ;;
   esac
 }

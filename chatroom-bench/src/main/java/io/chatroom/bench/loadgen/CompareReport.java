@@ -58,11 +58,13 @@ public final class CompareReport {
         figure(t, "rooms lost + foreign", "rooms", "lostAndForeign", "%.0f", "0", Target.ABSOLUTE, v -> v == 0);
         figure(t, "2,000 connects, s", "connect", "connectSeconds", "%.2f", "≤ before / 1.5", Target.VS_BEFORE,
                 r -> r <= 1 / 1.5);
+        figure(t, "server CPU per connect, ms", "connect", "serverCpuMsPerConnect", "%.3f", "", Target.NONE, null);
         figure(t, "threads after 2,000 connects", "connect", "threadsConnected", "%.0f", "", Target.NONE, null);
         figure(t, "threads 13 s later", "connect", "threadsIdle", "%.0f", "", Target.NONE, null);
         figure(t, "RSS after 2,000 connects, MiB", "connect", "rssConnectedMiB", "%.0f", "", Target.NONE, null);
         figure(t, "churn connections/s", "churn", "churnPerSec", "%,.0f", "≥ 0.8× baseline", Target.VS_BASELINE,
                 r -> r >= 0.8);
+        figure(t, "churn: server CPU ms per connection", "churn", "extraCpuMsPerChurn", "%.3f", "", Target.NONE, null);
         double idleTarget = jetty ? 16 * 1024 : 10 * 1024;
         String idle = "≤ " + (jetty ? 16 : 10) + " KB";
         figure(t, "idle heap per connection, B", "idle", "heapPerConnectionBytes", "%,.0f", idle, Target.ABSOLUTE,
@@ -98,6 +100,12 @@ public final class CompareReport {
 
     /** The median over rounds of a figure (derived ones computed per line), or NaN when no line has it. */
     private double median(String scenario, String label, String key) {
+        if (key.equals("extraCpuMsPerChurn")) {
+            // The server's CPU in churn beyond what the same talkers cost it in the rooms
+            // scenario, per connection opened and closed.
+            return (median("churn", label, "serverCpuCores") - median("rooms", label, "serverCpuCores")) * 1000
+                    / median("churn", label, "churnPerSec");
+        }
         List<Double> values = new ArrayList<>();
         for (Map<String, Object> r : results) {
             if (scenario.equals(r.get("scenario")) && label.equals(r.get("label"))) {

@@ -51,6 +51,9 @@ final class Idle implements Callable<Integer> {
             }
             List<WsClient> open = new ArrayList<>();
             List<WsClient> opened;
+            ProcessProbe.CpuMeter serverCpu = common.serverCpu();
+            ProcessProbe.CpuMeter selfCpu = new ProcessProbe.CpuMeter(ProcessProbe.self());
+            ProcessProbe.CpuMeter machineCpu = new ProcessProbe.CpuMeter(ProcessProbe.machine());
             long t0 = System.nanoTime();
             ScheduledExecutorService ticker = Common.progress("idle " + common.label, () ->
                     String.format("%,d connections open, server RSS %s", connector.openedCount.get(),
@@ -61,6 +64,10 @@ final class Idle implements Callable<Integer> {
                 ticker.shutdownNow();
             }
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
+            // CPU per connect, unlike the wall time, hardly depends on what else runs on the machine.
+            double serverCores = serverCpu == null ? -1 : serverCpu.cores();
+            double selfCores = selfCpu.cores();
+            double otherCores = machineCpu.cores() - selfCores - Math.max(0, serverCores);
             long threadsConnected = server == null ? -1 : server.threads();
             long rssConnected = server == null ? -1 : server.rssKiB();
             open.addAll(opened);
@@ -76,6 +83,10 @@ final class Idle implements Callable<Integer> {
             Output out = common.output(reportAs).put("connections", connections).put("opened", open.size())
                     .put("refused", connector.refused.get()).put("openAtEnd", stillOpen)
                     .put2("connectSeconds", connectSeconds).put2("connectsPerSec", open.size() / connectSeconds)
+                    .put2("serverCpuMsPerConnect", serverCores < 0 || open.isEmpty() ? -1
+                            : serverCores * connectSeconds * 1000 / open.size())
+                    .put2("loadgenCpuMsPerConnect", open.isEmpty() ? -1 : selfCores * connectSeconds * 1000 / open.size())
+                    .put2("otherCpuCoresWhileConnecting", otherCores)
                     .put("heapBeforeKiB", heapBefore).put("heapAfterKiB", heapAfter)
                     .put("rssBeforeKiB", rssBefore).put("rssAfterKiB", rssAfter)
                     .put("threadsBefore", threadsBefore).put("threadsConnected", threadsConnected)
