@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  * {@code doClose(CloseReason, CloseReason, boolean)} whose last argument closes the socket
  * without waiting for the client's answer. Either is used when the session's class has it;
  * any other container gets a close with 1001, and its own close timeout ends the connection.
- * Tomcat also reads two of its settings from each session's user properties, which other
+ * Tomcat also reads three of its settings from each session's user properties, which other
  * containers ignore: how long a blocking send (a ping, its automatic pong to a client's ping,
- * a close) may wait, and how long it waits for the client's answer to a close.
+ * a close) may wait, how long a close it makes itself (for a frame it refused) waits for the
+ * write in flight before it gives up its close frame, and how long it waits for the client's
+ * answer to a close.
  */
 final class ContainerSession {
 
@@ -30,6 +32,12 @@ final class ContainerSession {
     static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     /** Tomcat: how long to wait for the client's close frame after sending ours, in ms. */
     static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+    /**
+     * Tomcat: how long a close with a code other than 1000 may wait for the write in flight
+     * before Tomcat drops the connection without its close frame, in ms (default 50).
+     */
+    static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT =
+            "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
 
     private ContainerSession() {
     }
@@ -45,6 +53,7 @@ final class ContainerSession {
         Long writeWait = settings.writeWait().toMillis();
         properties.put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeWait);
         properties.put(TOMCAT_SESSION_CLOSE_TIMEOUT, writeWait);
+        properties.put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, writeWait);
     }
 
     /** Drops the connection now if the container can be told to; else closes it with 1001. May block briefly. */

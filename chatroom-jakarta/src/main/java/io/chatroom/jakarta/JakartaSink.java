@@ -8,6 +8,7 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,21 @@ import org.slf4j.LoggerFactory;
  * not at once: when a container refuses a client's frame (1002, 1007, 1009) it fails the write
  * in flight right before it reports its close, and reported at once the failure would end the
  * connection as closed before the refusal could be counted as an eviction. A failed write
- * means a broken connection, so the sink aborts it, which makes the container report its end.
+ * means a broken connection, so unless the container reports the end within
+ * {@link #FAILED_WRITE_GRACE}, the sink aborts it, which makes the container report it.
  * No method blocks or throws at the caller.
  */
 final class JakartaSink implements ClientSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(JakartaSink.class);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * How long a failed write waits for the container to report the end of the session before
+     * the sink aborts it: 1 s. The container that fails a write while it closes for a refused
+     * frame reports that close within moments; aborted at once, the refusal could lose its
+     * close frame.
+     */
+    static final Duration FAILED_WRITE_GRACE = Duration.ofSeconds(1);
 
     /** What the sink tells the endpoint it belongs to. */
     interface Owner {
@@ -65,6 +74,8 @@ final class JakartaSink implements ClientSink {
     private boolean closing;
     /** An abort was asked for. */
     private boolean aborting;
+    /** A close asked for while writing or pinging; it goes once that is done. */
+    private Runnable heldClose;
 
     /** Failures held until the container reports the session's end. */
     private final ConcurrentLinkedQueue<Runnable> heldFailures = new ConcurrentLinkedQueue<>();
@@ -120,14 +131,22 @@ final class JakartaSink implements ClientSink {
     /** A write completed: a ping that waited for it goes now, then the core hears of it. */
     private void written(WriteCallback callback, Throwable failure) {
         boolean ping;
+        Runnable close;
         synchronized (this) {
             writing = false;
             ping = pingWanted && !closing;
             pingWanted = false;
             pinging |= ping;
+            close = pinging ? null : heldClose;
+            if (close != null) {
+                heldClose = null;
+            }
         }
         if (ping) {
             lane.execute(this::sendPing);
+        }
+        if (close != null) {
+            close.run();
         }
         if (failure == null) {
             callback.succeeded();
@@ -159,26 +178,51 @@ final class JakartaSink implements ClientSink {
             LOG.debug("ping of session {} failed", session.getId(), e);
         }
         Runnable held;
+        Runnable close;
         synchronized (this) {
             pinging = false;
             held = heldWrite;
             heldWrite = null;
             writing = held != null;
+            close = writing ? null : heldClose;
+            if (close != null) {
+                heldClose = null;
+            }
         }
         if (held != null) {
             held.run();
         }
+        if (close != null) {
+            close.run();
+        }
     }
 
+    /**
+     * Closes once the write in flight, if any, has completed: the close frame goes out behind
+     * it (Tomcat would otherwise wait for the write before its close frame, briefly, and drop
+     * the connection without one). A write that never completes is the core's to abort.
+     */
     @Override
     public void close(int code, String reason) {
+        boolean now;
         synchronized (this) {
             if (closing) {
                 return;
             }
             closing = true;
+            pingWanted = false;
+            now = !writing && !pinging;
+            if (!now) {
+                heldClose = () -> sendClose(code, reason);
+            }
         }
         owner.serverClosing();
+        if (now) {
+            sendClose(code, reason);
+        }
+    }
+
+    private void sendClose(int code, String reason) {
         lane.execute(() -> {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
@@ -197,6 +241,7 @@ final class JakartaSink implements ClientSink {
             }
             aborting = true;
             closing = true;
+            heldClose = null;
         }
         owner.serverClosing();
         lane.execute(() -> {
@@ -215,7 +260,11 @@ final class JakartaSink implements ClientSink {
         if (transportClosed) {
             releaseHeldFailures();
         } else {
-            abort();
+            lane.schedule(() -> {
+                if (!transportClosed) {
+                    abort();
+                }
+            }, FAILED_WRITE_GRACE);
         }
     }
 
