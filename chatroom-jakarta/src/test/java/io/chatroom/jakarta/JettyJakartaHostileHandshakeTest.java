@@ -10,4 +10,14 @@ class JettyJakartaHostileHandshakeTest extends HostileHandshakeContract {
     protected ChatTransport transport() {
         return new JettyJakartaTransport();
     }
+
+    /**
+     * Adapted: the servlet container reads the request head before any filter runs, and bounds
+     * only each read (Jetty's connector idle timeout, set to the handshake timeout), so a client that drips its head is cut once it pauses, not
+     * after the handshake timeout in all. The README's transport table says so.
+     */
+    @Override
+    protected boolean boundsTheWholeRequestHead() {
+        return false;
+    }
 }
