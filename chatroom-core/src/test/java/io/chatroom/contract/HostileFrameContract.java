@@ -239,13 +239,13 @@ public abstract class HostileFrameContract extends ContractSupport {
 
     /**
      * A text frame that declares {@code declaredLength} bytes, followed by more payload than the
-     * default size limit (64 KiB of {@code x}, masked with the frame's own key), for a server
+     * default size limit (128 KiB of {@code x}, masked with the frame's own key), for a server
      * that counts the payload as it arrives.
      */
     private static byte[] declaringWithPayload(long declaredLength) {
         byte[] header = RawClient.headerDeclaring(0x81, declaredLength);
         byte[] mask = Arrays.copyOfRange(header, header.length - 4, header.length);
-        byte[] frame = Arrays.copyOf(header, header.length + 64 * 1024 + 1024);
+        byte[] frame = Arrays.copyOf(header, header.length + 128 * 1024);
         for (int i = header.length; i < frame.length; i++) {
             frame[i] = (byte) ('x' ^ mask[(i - header.length) & 3]);
         }

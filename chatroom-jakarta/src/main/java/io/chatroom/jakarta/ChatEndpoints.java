@@ -214,7 +214,7 @@ final class ChatEndpoints {
             }
             JakartaSink s = sink;
             if (s != null) {
-                s.close(code, reason);
+                s.closeForRefusal(code, reason);
             }
         }
 

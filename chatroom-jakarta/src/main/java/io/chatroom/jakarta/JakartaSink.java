@@ -204,6 +204,20 @@ final class JakartaSink implements ClientSink {
      */
     @Override
     public void close(int code, String reason) {
+        close(code, reason, false);
+    }
+
+    /**
+     * Closes the connection for a message the adapter refused, on the calling thread (the
+     * container's, delivering that message) when nothing is in flight: its close frame then
+     * goes out before the container reads any further, and so before the container's own
+     * answer to whatever follows.
+     */
+    void closeForRefusal(int code, String reason) {
+        close(code, reason, true);
+    }
+
+    private void close(int code, String reason, boolean onThisThread) {
         boolean now;
         synchronized (this) {
             if (closing) {
@@ -217,20 +231,24 @@ final class JakartaSink implements ClientSink {
             }
         }
         owner.serverClosing();
-        if (now) {
+        if (now && onThisThread) {
+            closeSession(code, reason);
+        } else if (now) {
             sendClose(code, reason);
         }
     }
 
     private void sendClose(int code, String reason) {
-        lane.execute(() -> {
-            try {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("close {} of session {} failed; aborting", code, session.getId(), e);
-                ContainerSession.abort(session);
-            }
-        });
+        lane.execute(() -> closeSession(code, reason));
+    }
+
+    private void closeSession(int code, String reason) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("close {} of session {} failed; aborting", code, session.getId(), e);
+            ContainerSession.abort(session);
+        }
     }
 
     @Override
