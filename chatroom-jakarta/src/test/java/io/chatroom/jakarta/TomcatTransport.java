@@ -5,12 +5,14 @@ import io.chatroom.contract.ChatTransport;
 import io.chatroom.contract.TestCertificate;
 import jakarta.servlet.ServletException;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -21,6 +23,8 @@ import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
+import org.apache.tomcat.websocket.BackgroundProcess;
+import org.apache.tomcat.websocket.BackgroundProcessManager;
 import org.apache.tomcat.websocket.server.WsSci;
 
 /**
@@ -91,8 +95,10 @@ final class TomcatTransport implements ChatTransport {
         tomcat.setConnector(connector);
         ((StandardHost) tomcat.getHost()).setErrorReportValveClass(PlainErrorReportValve.class.getName());
         Context context = tomcat.addContext("", base.toString());
+        AtomicReference<ServerContainer> websockets = new AtomicReference<>();
         context.addServletContainerInitializer(new WsSci(), null);
         context.addServletContainerInitializer((classes, servletContext) -> {
+            websockets.set(ChatFilter.containerOf(servletContext));
             if (endpointConfigOnly) {
                 try {
                     ChatFilter.containerOf(servletContext).addEndpoint(chat.endpointConfig());
@@ -108,7 +114,7 @@ final class TomcatTransport implements ChatTransport {
         try {
             tomcat.start();
         } catch (LifecycleException e) {
-            stop(tomcat, chat, base);
+            stop(tomcat, chat, base, websockets.get());
             throw e;
         }
         URI endpoint = URI.create((certificate == null ? "ws" : "wss") + "://127.0.0.1:" + connector.getLocalPort() + "/ws");
@@ -125,12 +131,12 @@ final class TomcatTransport implements ChatTransport {
 
             @Override
             public void close() {
-                stop(tomcat, chat, base);
+                stop(tomcat, chat, base, websockets.get());
             }
         };
     }
 
-    private static void stop(Tomcat tomcat, JakartaChat chat, Path base) {
+    private static void stop(Tomcat tomcat, JakartaChat chat, Path base, ServerContainer websockets) {
         try {
             tomcat.stop();
             tomcat.destroy();
@@ -139,6 +145,13 @@ final class TomcatTransport implements ChatTransport {
         } finally {
             chat.close();
             deleteTree(base);
+            // Tomcat keeps a session that closed while it was being opened (it registers the
+            // session after onOpen, and a close on another thread may come first) until its close
+            // timeout, and its JVM-wide background thread with it, after the context has stopped.
+            // One JVM runs many servers here: release this one's share of that thread.
+            if (websockets instanceof BackgroundProcess process) {
+                BackgroundProcessManager.getInstance().unregister(process);
+            }
         }
     }
 
