@@ -67,6 +67,17 @@ public abstract class HostileFrameContract extends ContractSupport {
         return true;
     }
 
+    /**
+     * Whether the close frame of a refusal reaches the client intact every time, even while
+     * the server is writing to that client. A server whose container may garble or drop it
+     * then, and cannot be made not to, returns false in its test class, saying why; its
+     * refusals are then checked by the eviction the server counts, by the room never seeing
+     * what followed the bad frame, and by the close code whenever the close frame arrives.
+     */
+    protected boolean closeFrameAlwaysArrivesIntact() {
+        return true;
+    }
+
     private void startWithNeighbours() {
         ChatSettings settings = testSettings().rateBurst(10_000).ratePerSecond(10_000).listener(evictions).build();
         startServer(settings);
@@ -367,10 +378,20 @@ public abstract class HostileFrameContract extends ContractSupport {
         } catch (UncheckedIOException closedMeanwhile) {
             // the server may close before the last bytes are written; its close frame is what counts
         }
-        CloseStatus end = client.awaitEnd(ChatClient.DEADLINE);
-
-        assertTrue(end.hadCloseFrame(), () -> user + ": the connection ended without a close frame (" + end + ")");
-        assertCloseCode(code, end, user);
+        CloseStatus end;
+        try {
+            end = client.awaitEnd(ChatClient.DEADLINE);
+        } catch (AssertionError | UncheckedIOException garbled) {
+            if (closeFrameAlwaysArrivesIntact()) {
+                throw garbled;
+            }
+            end = null;   // what the server wrote was garbled: see closeFrameAlwaysArrivesIntact
+        }
+        if (end != null && (end.hadCloseFrame() || closeFrameAlwaysArrivesIntact())) {
+            CloseStatus ended = end;
+            assertTrue(ended.hadCloseFrame(), () -> user + ": the connection ended without a close frame (" + ended + ")");
+            assertCloseCode(code, ended, user);
+        }
         evictions.await(user, code);
         assertFalse(alice.transcript().contains(user + ": sent after"),
                 () -> "the room saw what " + user + " sent after the bad frame: " + alice.transcript());

@@ -29,4 +29,18 @@ class TomcatHostileFrameTest extends HostileFrameContract {
     protected boolean refusesByTheDeclaredLength() {
         return false;
     }
+
+    /**
+     * Adapted: when Tomcat refuses a frame while a write to that client is completing, both
+     * its protocol-error close and the write's completion may take the write's handler
+     * ({@code WsRemoteEndpointImplServer.clearHandler} reads and clears it without a lock),
+     * so that the message semaphore is released twice and Tomcat's close frame and the next
+     * frame are written over each other: the client then reads garbage instead of the close
+     * frame. The refusal itself (1002, counted as an eviction, nothing after the bad frame read)
+     * holds every time. A Tomcat race, not the adapter's; listed in the README.
+     */
+    @Override
+    protected boolean closeFrameAlwaysArrivesIntact() {
+        return false;
+    }
 }
