@@ -48,6 +48,36 @@ public abstract class HostileFrameContract extends ContractSupport {
     /** Numbers the raw clients of the generated cases, so that each is a new user. */
     private int fragmenters;
 
+    /**
+     * The close code for a frame whose 64-bit length has its highest bit set: 1009, as Jetty
+     * answers and cannot be told otherwise (1002 would do too). A server that answers 1002, and
+     * cannot be told otherwise, overrides this in its test class, saying why.
+     */
+    protected int closeCodeForLengthWithTheHighestBitSet() {
+        return 1009;
+    }
+
+    /**
+     * Whether the server refuses a data frame by the length it declares, before its payload
+     * arrives. A server that counts the payload as it arrives returns false in its test class,
+     * saying why; such a frame is then checked to be closed with 1009 once more than the limit
+     * has arrived.
+     */
+    protected boolean refusesByTheDeclaredLength() {
+        return true;
+    }
+
+    /**
+     * Whether the close frame of a refusal reaches the client intact every time, even while
+     * the server is writing to that client. A server whose container may garble or drop it
+     * then, and cannot be made not to, returns false in its test class, saying why; its
+     * refusals are then checked by the eviction the server counts, by the room never seeing
+     * what followed the bad frame, and by the close code whenever the close frame arrives.
+     */
+    protected boolean closeFrameAlwaysArrivesIntact() {
+        return true;
+    }
+
     private void startWithNeighbours() {
         ChatSettings settings = testSettings().rateBurst(10_000).ratePerSecond(10_000).listener(evictions).build();
         startServer(settings);
@@ -201,16 +231,36 @@ public abstract class HostileFrameContract extends ContractSupport {
     void lengthWithTheHighestBitSetIsClosedWith1009() {
         startWithNeighbours();
 
-        assertRefusedWith(1009, "Bob", RawClient.headerDeclaring(0x81, Long.MIN_VALUE));
-        assertRefusedWith(1009, "Dave", RawClient.headerDeclaring(0x81, -1L));
+        assertRefusedWith(closeCodeForLengthWithTheHighestBitSet(), "Bob", RawClient.headerDeclaring(0x81, Long.MIN_VALUE));
+        assertRefusedWith(closeCodeForLengthWithTheHighestBitSet(), "Dave", RawClient.headerDeclaring(0x81, -1L));
     }
 
     @Test
     void lengthFarBeyondTheSizeLimitIsClosedWith1009() {
         startWithNeighbours();
 
-        assertRefusedWith(1009, "Bob", RawClient.headerDeclaring(0x81, Long.MAX_VALUE));
-        assertRefusedWith(1009, "Dave", RawClient.headerDeclaring(0x81, 1L << 32));
+        if (refusesByTheDeclaredLength()) {
+            assertRefusedWith(1009, "Bob", RawClient.headerDeclaring(0x81, Long.MAX_VALUE));
+            assertRefusedWith(1009, "Dave", RawClient.headerDeclaring(0x81, 1L << 32));
+        } else {
+            assertRefusedWith(1009, "Bob", declaringWithPayload(Long.MAX_VALUE));
+            assertRefusedWith(1009, "Dave", declaringWithPayload(1L << 32));
+        }
+    }
+
+    /**
+     * A text frame that declares {@code declaredLength} bytes, followed by more payload than the
+     * default size limit (128 KiB of {@code x}, masked with the frame's own key), for a server
+     * that counts the payload as it arrives.
+     */
+    private static byte[] declaringWithPayload(long declaredLength) {
+        byte[] header = RawClient.headerDeclaring(0x81, declaredLength);
+        byte[] mask = Arrays.copyOfRange(header, header.length - 4, header.length);
+        byte[] frame = Arrays.copyOf(header, header.length + 128 * 1024);
+        for (int i = header.length; i < frame.length; i++) {
+            frame[i] = (byte) ('x' ^ mask[(i - header.length) & 3]);
+        }
+        return frame;
     }
 
     // ---- generated ----
@@ -328,10 +378,20 @@ public abstract class HostileFrameContract extends ContractSupport {
         } catch (UncheckedIOException closedMeanwhile) {
             // the server may close before the last bytes are written; its close frame is what counts
         }
-        CloseStatus end = client.awaitEnd(ChatClient.DEADLINE);
-
-        assertTrue(end.hadCloseFrame(), () -> user + ": the connection ended without a close frame (" + end + ")");
-        assertCloseCode(code, end, user);
+        CloseStatus end;
+        try {
+            end = client.awaitEnd(ChatClient.DEADLINE);
+        } catch (AssertionError | UncheckedIOException garbled) {
+            if (closeFrameAlwaysArrivesIntact()) {
+                throw garbled;
+            }
+            end = null;   // what the server wrote was garbled: see closeFrameAlwaysArrivesIntact
+        }
+        if (end != null && (end.hadCloseFrame() || closeFrameAlwaysArrivesIntact())) {
+            CloseStatus ended = end;
+            assertTrue(ended.hadCloseFrame(), () -> user + ": the connection ended without a close frame (" + ended + ")");
+            assertCloseCode(code, ended, user);
+        }
         evictions.await(user, code);
         assertFalse(alice.transcript().contains(user + ": sent after"),
                 () -> "the room saw what " + user + " sent after the bad frame: " + alice.transcript());

@@ -133,9 +133,12 @@ public abstract class LimitsContract extends ContractSupport {
     void slowReaderIsEvictedWhileNeighboursGetEveryMessage() {
         int frames = 2000;
         int textBytes = 8 * 1024;
+        // 256 KiB (31 of these frames): room for a reader that keeps up to fall a few frames
+        // behind Alice's window for a moment on a busy machine (64 KiB left it 7 frames, which a
+        // 10 ms stall of one write used up on Tomcat); the slow reader still fills it.
         startServer(testSettings()
                 .sendQueueFrames(32)
-                .sendQueueBytes(64 * 1024)
+                .sendQueueBytes(256 * 1024)
                 .rateBurst(1_000_000)
                 .ratePerSecond(1_000_000)
                 // Far beyond the test's deadlines: only the full queue can evict in time.
