@@ -3,6 +3,7 @@ package io.chatroom.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chatroom.ChatSettings;
 import io.chatroom.EvictionCause;
 import io.chatroom.HubListener;
 import io.chatroom.LeaveReason;
@@ -34,17 +35,43 @@ public abstract class AbuseContract extends ContractSupport {
      */
     private static final long PINGS_BEFORE_EVICTION = 300_000;
 
+    /**
+     * The close code for a close frame whose reason is not UTF-8: 1007 (RFC 6455, section 8.1).
+     * A server that answers 1002, and cannot be told otherwise, overrides this in its test
+     * class, saying why.
+     */
+    protected int closeCodeForACloseReasonThatIsNotUtf8() {
+        return 1007;
+    }
+
+    /**
+     * Whether the adapter sees the client's pings, so that the core answers them through the
+     * send queue. A transport whose library answers pings itself, unseen, returns false in its
+     * test class, saying why; the flood test then checks what such a server can promise: the
+     * flooder is dropped (by the library stalling it, or by the heartbeat: a ping the adapter
+     * does not see is no sign of life), and its neighbours talk throughout.
+     */
+    protected boolean adapterSeesPings() {
+        return true;
+    }
+
     // ---- pings (section 7: pongs count against the send queue) ----
 
     @Test
     void clientThatPingsAndNeverReadsIsEvictedWhileItsNeighboursTalk() {
         Watch flooder = new Watch("Flooder");
-        startServer(testSettings()
+        ChatSettings.Builder settings = testSettings()
                 .writeWait(Duration.ofSeconds(1))
                 .rateBurst(100)
                 .ratePerSecond(100)
-                .listener(flooder)
-                .build());
+                .listener(flooder);
+        if (!adapterSeesPings()) {
+            // The flooder's pings are no sign of life here: the heartbeat drops it once it is
+            // stalled. Pings take no token either, so the neighbours may talk for as long as that takes.
+            settings.pingPeriod(Duration.ofMillis(500)).pongWait(Duration.ofSeconds(2))
+                    .rateBurst(100_000).ratePerSecond(100_000);
+        }
+        startServer(settings.build());
         ChatClient alice = join("Alice");
         ChatClient bob = join("Bob");
         alice.awaitFrameEquals("Bob joined the room");
@@ -57,6 +84,20 @@ public abstract class AbuseContract extends ContractSupport {
         PingFlood flood = track(PingFlood.start(raw, PINGS_BEFORE_EVICTION));
         Talk talk = new Talk(alice, bob, "Flooder left the room");
         long deadline = System.nanoTime() + ChatClient.DEADLINE.toNanos();
+        if (!adapterSeesPings()) {
+            while (!flooder.gone.isDone() && System.nanoTime() < deadline) {
+                talk.exchange();
+            }
+            await(flooder.gone, deadline, () -> "the server never dropped a client that pings and never reads: " + flood);
+            assertTrue(flood.ended().getNow(null) != PingFlood.End.LIMIT_REACHED,
+                    () -> "the server took every ping of a client that never reads: " + flood);
+            assertEquals(2, hub().connectionCount(), "connections after the flooder was dropped");
+            talk.awaitLeave();
+            talk.exchange();
+            sendAndExpectEverywhere(alice, "quiet again", "Alice: quiet again", alice, bob);
+            assertEquals("Members: Alice, Bob", assertNothingMoreArrived(bob));
+            return;
+        }
         while (!flooder.evicted.isDone() && !flood.ended().isDone() && System.nanoTime() < deadline) {
             talk.exchange();
         }
@@ -99,7 +140,7 @@ public abstract class AbuseContract extends ContractSupport {
         CloseStatus answer = bob.awaitEnd(ChatClient.DEADLINE);
         sendIfStillOpen(bob, "sent after the server's close");
 
-        assertCloseCode(1007, answer, "Bob");
+        assertCloseCode(closeCodeForACloseReasonThatIsNotUtf8(), answer, "Bob");
         alice.awaitFrameEquals("Bob left the room");
         assertEquals("Members: Alice", assertNothingMoreArrived(alice));
     }

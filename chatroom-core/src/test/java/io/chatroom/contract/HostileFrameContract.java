@@ -48,6 +48,25 @@ public abstract class HostileFrameContract extends ContractSupport {
     /** Numbers the raw clients of the generated cases, so that each is a new user. */
     private int fragmenters;
 
+    /**
+     * The close code for a frame whose 64-bit length has its highest bit set: 1009, as Jetty
+     * answers and cannot be told otherwise (1002 would do too). A server that answers 1002, and
+     * cannot be told otherwise, overrides this in its test class, saying why.
+     */
+    protected int closeCodeForLengthWithTheHighestBitSet() {
+        return 1009;
+    }
+
+    /**
+     * Whether the server refuses a data frame by the length it declares, before its payload
+     * arrives. A server that counts the payload as it arrives returns false in its test class,
+     * saying why; such a frame is then checked to be closed with 1009 once more than the limit
+     * has arrived.
+     */
+    protected boolean refusesByTheDeclaredLength() {
+        return true;
+    }
+
     private void startWithNeighbours() {
         ChatSettings settings = testSettings().rateBurst(10_000).ratePerSecond(10_000).listener(evictions).build();
         startServer(settings);
@@ -201,16 +220,36 @@ public abstract class HostileFrameContract extends ContractSupport {
     void lengthWithTheHighestBitSetIsClosedWith1009() {
         startWithNeighbours();
 
-        assertRefusedWith(1009, "Bob", RawClient.headerDeclaring(0x81, Long.MIN_VALUE));
-        assertRefusedWith(1009, "Dave", RawClient.headerDeclaring(0x81, -1L));
+        assertRefusedWith(closeCodeForLengthWithTheHighestBitSet(), "Bob", RawClient.headerDeclaring(0x81, Long.MIN_VALUE));
+        assertRefusedWith(closeCodeForLengthWithTheHighestBitSet(), "Dave", RawClient.headerDeclaring(0x81, -1L));
     }
 
     @Test
     void lengthFarBeyondTheSizeLimitIsClosedWith1009() {
         startWithNeighbours();
 
-        assertRefusedWith(1009, "Bob", RawClient.headerDeclaring(0x81, Long.MAX_VALUE));
-        assertRefusedWith(1009, "Dave", RawClient.headerDeclaring(0x81, 1L << 32));
+        if (refusesByTheDeclaredLength()) {
+            assertRefusedWith(1009, "Bob", RawClient.headerDeclaring(0x81, Long.MAX_VALUE));
+            assertRefusedWith(1009, "Dave", RawClient.headerDeclaring(0x81, 1L << 32));
+        } else {
+            assertRefusedWith(1009, "Bob", declaringWithPayload(Long.MAX_VALUE));
+            assertRefusedWith(1009, "Dave", declaringWithPayload(1L << 32));
+        }
+    }
+
+    /**
+     * A text frame that declares {@code declaredLength} bytes, followed by more payload than the
+     * default size limit (128 KiB of {@code x}, masked with the frame's own key), for a server
+     * that counts the payload as it arrives.
+     */
+    private static byte[] declaringWithPayload(long declaredLength) {
+        byte[] header = RawClient.headerDeclaring(0x81, declaredLength);
+        byte[] mask = Arrays.copyOfRange(header, header.length - 4, header.length);
+        byte[] frame = Arrays.copyOf(header, header.length + 128 * 1024);
+        for (int i = header.length; i < frame.length; i++) {
+            frame[i] = (byte) ('x' ^ mask[(i - header.length) & 3]);
+        }
+        return frame;
     }
 
     // ---- generated ----

@@ -53,6 +53,26 @@ public abstract class HostileHandshakeContract extends ContractSupport {
     /** Numbers the users of the generated cases, so that each is a new user. */
     private int encoded;
 
+    /**
+     * The status of a request whose head is over 8 KiB: 414 when the limit was passed inside the
+     * request line, else 431. A server whose HTTP parser answers otherwise, and cannot be told
+     * to, overrides this in its test class, saying why (the deviation is listed in the README).
+     */
+    protected int headTooLargeStatus(boolean inRequestLine) {
+        return inRequestLine ? 414 : 431;
+    }
+
+    /**
+     * Whether the server bounds the time to the end of the whole request head, so that a client
+     * that drips it a byte at a time is cut after the handshake timeout. A server that bounds
+     * only each read (a servlet container parses the head before any filter of the adapter can
+     * run) returns false in its test class, saying why; its slow clients are then checked to be
+     * cut once they pause for the handshake timeout, and the neighbours to be unaffected.
+     */
+    protected boolean boundsTheWholeRequestHead() {
+        return true;
+    }
+
     private ChatSettings.Builder talkative() {
         return testSettings().rateBurst(10_000).ratePerSecond(10_000);
     }
@@ -158,8 +178,8 @@ public abstract class HostileHandshakeContract extends ContractSupport {
     void requestLineOverEightKibIsRefusedWith414() {
         startWithNeighbours();
 
-        refusal("room=lobby&user=Mallory&pad=" + "x".repeat(20_000)).assertRefusedWith(414);
-        refusal("room=lobby&user=Mallory&pad=" + "x".repeat(8_200)).assertRefusedWith(414);
+        refusal("room=lobby&user=Mallory&pad=" + "x".repeat(20_000)).assertRefusedWith(headTooLargeStatus(true));
+        refusal("room=lobby&user=Mallory&pad=" + "x".repeat(8_200)).assertRefusedWith(headTooLargeStatus(true));
 
         neighbours.talk();
         neighbours.assertNothingElseArrived();
@@ -171,12 +191,12 @@ public abstract class HostileHandshakeContract extends ContractSupport {
         startWithNeighbours();
 
         refusal("room=lobby&user=Mallory", RawClient.Options.defaults().header("X-Pad", "x".repeat(20_000)))
-                .assertRefusedWith(431);
+                .assertRefusedWith(headTooLargeStatus(false));
         RawClient.Options many = RawClient.Options.defaults();
         for (int i = 0; i < 300; i++) {
             many.header("X-Pad-" + i, "x".repeat(50));
         }
-        refusal("room=lobby&user=Mallory", many).assertRefusedWith(431);
+        refusal("room=lobby&user=Mallory", many).assertRefusedWith(headTooLargeStatus(false));
 
         neighbours.talk();
         neighbours.assertNothingElseArrived();
@@ -344,7 +364,11 @@ public abstract class HostileHandshakeContract extends ContractSupport {
         SlowHandshake slow = track(SlowHandshake.connect(uriWithQuery(null),
                 SlowHandshake.upgradeRequest(uri(ROOM, "Mallory"))));
 
-        awaitCut(slow, true);
+        if (boundsTheWholeRequestHead()) {
+            awaitCut(slow, true);
+        } else {
+            dripThenPause(slow);
+        }
 
         assertFalse(slow.requestComplete(), () -> "the test sent the whole request before the cut: " + slow);
         assertEquals("", slow.received(), () -> "a cut handshake gets no answer: " + slow);
@@ -372,9 +396,16 @@ public abstract class HostileHandshakeContract extends ContractSupport {
                     SlowHandshake.upgradeRequest(uri(ROOM, "Mallory" + i)))));
         }
 
+        if (!boundsTheWholeRequestHead()) {
+            // Each drips for twice the timeout, then all pause: a server that bounds each read cuts them then.
+            long dripUntil = System.nanoTime() + HANDSHAKE_TIMEOUT.multipliedBy(2).toNanos();
+            while (System.nanoTime() < dripUntil && !dripEach(slow)) {
+                neighbours.talk();
+            }
+        }
         long deadline = System.nanoTime() + CUT_WITHIN.toNanos();
         int joined = 0;
-        while (!dripEach(slow)) {
+        while (boundsTheWholeRequestHead() ? !dripEach(slow) : !watchEach(slow)) {
             assertTrue(System.nanoTime() < deadline, () -> "still open " + CUT_WITHIN.toMillis() + " ms after "
                     + "connecting: " + slow.stream().filter(s -> !s.watch(Duration.ZERO)).toList());
             RawClient bob = track(RawClient.open(uri(ROOM, "Bob" + joined)));
@@ -442,6 +473,32 @@ public abstract class HostileHandshakeContract extends ContractSupport {
         neighbours.talk();
         assertTrue(slow.endedAfter().compareTo(HANDSHAKE_TIMEOUT.minusMillis(100)) >= 0,
                 () -> "cut before the handshake timeout of " + HANDSHAKE_TIMEOUT.toMillis() + " ms: " + slow);
+    }
+
+    /**
+     * For a server that bounds each read only: drips for twice the handshake timeout (it may or
+     * may not cut meanwhile), then pauses, and must be cut within the timeout of the pause.
+     */
+    private void dripThenPause(SlowHandshake slow) {
+        long dripUntil = System.nanoTime() + HANDSHAKE_TIMEOUT.multipliedBy(2).toNanos();
+        boolean cut = false;
+        while (!cut && System.nanoTime() < dripUntil) {
+            cut = slow.drip(DRIP);
+            neighbours.talk();
+        }
+        if (!cut) {
+            awaitCut(slow, false);
+        }
+        neighbours.talk();
+    }
+
+    /** A short watch of each slow client; true once the server cut them all. */
+    private static boolean watchEach(List<SlowHandshake> slow) {
+        boolean allCut = true;
+        for (SlowHandshake s : slow) {
+            allCut &= s.watch(Duration.ofMillis(5));
+        }
+        return allCut;
     }
 
     /** One byte more from each slow client, each followed by a short watch; true once the server cut them all. */

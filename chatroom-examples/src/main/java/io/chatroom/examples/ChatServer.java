@@ -63,7 +63,7 @@ public final class ChatServer implements Callable<Integer> {
 
     /** The transports this build can run; adding one is one class and one entry here. */
     static final List<Transport> TRANSPORTS = List.of(
-            new JettyTransport(), new JavaWebSocketTransport(), new NettyTransport());
+            new JettyTransport(), new JavaWebSocketTransport(), new TomcatTransport(), new NettyTransport());
 
     static final String DEFAULT_TRANSPORT = "jetty";
     static final String DEFAULT_HOST = "0.0.0.0";
@@ -105,8 +105,9 @@ public final class ChatServer implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--transport", paramLabel = "NAME",
-            description = "WebSocket library: jetty, java-websocket or netty (the worked example of writing "
-                    + "your own transport). Default: ${DEFAULT-VALUE}")
+            description = "WebSocket library: jetty, java-websocket, tomcat (the Jakarta WebSocket adapter on "
+                    + "embedded Tomcat) or netty (the worked example of writing your own transport). "
+                    + "Default: ${DEFAULT-VALUE}")
     private String transport;
 
     @Option(names = "--host", paramLabel = "ADDRESS",
@@ -122,7 +123,7 @@ public final class ChatServer implements Callable<Integer> {
     private String path;
 
     @Option(names = "--tls-keystore", paramLabel = "FILE",
-            description = "Serve wss:// (and, on jetty, the chat page on https://) with the key and certificate in this "
+            description = "Serve wss:// (and, on jetty and tomcat, the chat page on https://) with the key and certificate in this "
                     + "PKCS#12 key store; needs --tls-password-file. Default: plain ws://")
     private Path tlsKeyStore;
 

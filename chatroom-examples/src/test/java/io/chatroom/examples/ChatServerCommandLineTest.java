@@ -99,7 +99,7 @@ class ChatServerCommandLineTest {
         "--max-connections, -1",
         "--max-connections-per-ip, -1",
         "--allowed-origins, ftp://chat.example.com",
-        "--transport, tomcat",
+        "--transport, undertow",
     })
     void everyBadValueIsOneLineNamingTheFlagAndExits2BeforeAnythingStarts(String flag, String value) {
         assertEquals(2, run(flag, value));
@@ -110,7 +110,7 @@ class ChatServerCommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jetty", "java-websocket", "netty"})
+    @ValueSource(strings = {"jetty", "java-websocket", "tomcat", "netty"})
     void aPortInUseIsOneLineOfErrorAndExit1(String transport) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             String port = String.valueOf(taken.getLocalPort());
@@ -169,14 +169,14 @@ class ChatServerCommandLineTest {
 
     @Test
     void unknownTransportNamesTheChoicesAndExits2() {
-        assertEquals(2, run("--transport", "tomcat"));
-        assertTrue(err.toString().contains("'tomcat'") && err.toString().contains("jetty, java-websocket, netty"),
+        assertEquals(2, run("--transport", "undertow"));
+        assertTrue(err.toString().contains("'undertow'") && err.toString().contains("jetty, java-websocket, tomcat, netty"),
                 err::toString);
     }
 
     @Test
     void everyTransportHasADistinctName() {
-        assertEquals(List.of("jetty", "java-websocket", "netty"),
+        assertEquals(List.of("jetty", "java-websocket", "tomcat", "netty"),
                 ChatServer.TRANSPORTS.stream().map(Transport::name).toList());
     }
 

@@ -1,0 +1,13 @@
+package io.chatroom.jakarta;
+
+import io.chatroom.contract.ChatTransport;
+import io.chatroom.contract.TextModeContract;
+
+/** The text mode contract over wss://, run against the Jakarta adapter on Jetty 12's Jakarta WebSocket (ee10). */
+class JettyJakartaTlsTextModeTest extends TextModeContract {
+
+    @Override
+    protected ChatTransport transport() {
+        return JettyJakartaTransport.tls();
+    }
+}
