@@ -1,0 +1,39 @@
+package io.chatroom.examples.spring;
+
+import io.chatroom.Hub;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A Spring Boot application with chat: the starter serves the endpoint at {@code chatroom.path}
+ * (application.properties), and the page at {@code /} talks to it. The controller shows the
+ * {@link Hub} bean at work: {@code curl -d 'Maintenance at 22:00' 'localhost:8080/notices?room=lobby'}.
+ */
+@SpringBootApplication
+public class ChatApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ChatApplication.class, args);
+    }
+
+    /** Posts a server notice into a room from application code. */
+    @RestController
+    static class Notices {
+
+        private final Hub hub;
+
+        Notices(Hub hub) {
+            this.hub = hub;
+        }
+
+        @PostMapping("/notices")
+        String post(@RequestParam String room, @RequestBody String text) {
+            hub.notice(room, text.strip());
+            return "posted to " + room + "\n";
+        }
+    }
+}
