@@ -31,7 +31,7 @@ public class ChatApplication {
         }
 
         @PostMapping("/notices")
-        String post(@RequestParam String room, @RequestBody String text) {
+        String post(@RequestParam("room") String room, @RequestBody String text) {
             hub.notice(room, text.strip());
             return "posted to " + room + "\n";
         }

@@ -49,7 +49,8 @@ public final class ChatroomHealthAutoConfiguration {
 
     /** Spring Boot 3: {@code org.springframework.boot.actuate.health}. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    @ConditionalOnClass(name = { "org.springframework.boot.actuate.health.HealthIndicator",
+            "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator" })
     static class ActuatorConfiguration {
 
         @Configuration(proxyBeanMethods = false)

@@ -35,7 +35,7 @@ public class ChatroomProperties {
      */
     public static final int DEFAULT_FILTER_ORDER = 0;
 
-    private static final Pattern LEADING_NAME = Pattern.compile("^([a-z][A-Za-z]*)\\b");
+    private static final Pattern LEADING_NAME = Pattern.compile("^([a-z][A-Za-z]*)(?= )");
 
     /**
      * Whether to serve the chat endpoint (and make the Hub bean).
