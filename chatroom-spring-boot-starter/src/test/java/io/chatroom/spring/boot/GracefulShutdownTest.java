@@ -1,48 +1,45 @@
 package io.chatroom.spring.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.Hub;
 import io.chatroom.contract.ChatClient;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Closing the application context (what SIGTERM does, through Spring Boot's shutdown hook)
  * closes every chat connection with 1001: the hub drains before the web server shuts down, which
- * would drop the connections without a close frame.
+ * would drop the connections without a close frame. The test starts the application itself, as
+ * {@code main} does, since it closes it.
  */
-@SpringBootTest(classes = ChatApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext
 class GracefulShutdownTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ConfigurableApplicationContext context;
-
-    @Autowired
-    Hub hub;
 
     @Test
     void closingTheContextClosesClientsWith1001BeforeTheWebServerStops() {
-        try (ChatClient ivan = ChatClient.connect("Ivan", Http.ws(port, "/ws", "room=lobby&user=Ivan"));
-             ChatClient judy = ChatClient.connect("Judy", Http.ws(port, "/ws", "room=lobby&user=Judy"))) {
-            ivan.awaitFrameSkipping("Judy joined the room");
-            judy.send("last words");
-            ivan.awaitFrameSkipping("Judy: last words");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ChatApp.class)
+                .run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off");
+        try {
+            int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+            Hub hub = context.getBean(Hub.class);
+            try (ChatClient ivan = ChatClient.connect("Ivan", Http.ws(port, "/ws", "room=lobby&user=Ivan"));
+                 ChatClient judy = ChatClient.connect("Judy", Http.ws(port, "/ws", "room=lobby&user=Judy"))) {
+                ivan.awaitFrameSkipping("Judy joined the room");
+                judy.send("last words");
+                ivan.awaitFrameSkipping("Judy: last words");
 
+                context.close();
+
+                assertFalse(context.isActive());
+                assertEquals(1001, ivan.awaitClose().code(), ivan::transcript);
+                assertEquals(1001, judy.awaitClose().code(), judy::transcript);
+                assertTrue(hub.isShuttingDown());
+            }
+        } finally {
             context.close();
-
-            assertEquals(1001, ivan.awaitClose().code(), ivan::transcript);
-            assertEquals(1001, judy.awaitClose().code(), judy::transcript);
-            assertTrue(hub.isShuttingDown());
         }
     }
 }
