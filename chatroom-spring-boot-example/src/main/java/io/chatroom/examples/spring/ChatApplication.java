@@ -4,14 +4,13 @@ import io.chatroom.Hub;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A Spring Boot application with chat: the starter serves the endpoint at {@code chatroom.path}
  * (application.properties), and the page at {@code /} talks to it. The controller shows the
- * {@link Hub} bean at work: {@code curl -d 'Maintenance at 22:00' 'localhost:8080/notices?room=lobby'}.
+ * {@link Hub} bean at work: {@code curl -d room=lobby -d 'text=Maintenance at 22:00' localhost:8080/notices}.
  */
 @SpringBootApplication
 public class ChatApplication {
@@ -31,8 +30,8 @@ public class ChatApplication {
         }
 
         @PostMapping("/notices")
-        String post(@RequestParam("room") String room, @RequestBody String text) {
-            hub.notice(room, text.strip());
+        String post(@RequestParam("room") String room, @RequestParam("text") String text) {
+            hub.notice(room, text);
             return "posted to " + room + "\n";
         }
     }
