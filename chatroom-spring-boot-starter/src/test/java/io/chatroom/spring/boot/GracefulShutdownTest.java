@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.Hub;
 import io.chatroom.contract.ChatClient;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,10 +22,12 @@ class GracefulShutdownTest {
     @Test
     void closingTheContextClosesClientsWith1001BeforeTheWebServerStops() {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ChatApp.class)
-                .run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off");
+                .run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+                        "--chatroom.drain-timeout=2s");
         try {
             int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             Hub hub = context.getBean(Hub.class);
+            assertEquals(Duration.ofSeconds(2), hub.settings().drainTimeout());
             try (ChatClient ivan = ChatClient.connect("Ivan", Http.ws(port, "/ws", "room=lobby&user=Ivan"))) {
                 // The upgrade completes before the room has taken the newcomer in: its own join line says it has.
                 ivan.awaitFrameSkipping("Ivan joined the room");
