@@ -61,11 +61,11 @@ for target in "${targets[@]}"; do
       echo "# $name: share of CPU samples"
       echo "## threads (first frame: the thread's name is not recorded; its entry point is)"
       awk '{n=$NF; total+=n; split($1, f, ";"); k=f[1]; for (i=2; i<=length(f) && i<=6; i++) if (f[i] ~ /(Runner|Mailbox|SelectorManager|ManagedSelector|WebSocketServer|WebSocketWorker|EventLoop)/) k=f[i]; t[k]+=n}
-           END {for (k in t) printf "%5.1f%%  %s\n", 100*t[k]/total, k}' "$OUT/$name.collapsed" | sort -rn | head -8
+           END {for (k in t) printf "%5.1f%%  %s\n", 100*t[k]/total, k}' "$OUT/$name.collapsed" | sort -rn | sed -n 1,8p
       echo "## frames on top of the stack"
       awk '{n=$NF; total+=n; sub(/ [0-9]+$/, ""); c=split($0, f, ";"); self[f[c]]+=n}
            END {for (t in self) printf "%5.1f%%  %s\n", 100*self[t]/total, t}' "$OUT/$name.collapsed" \
-          | sort -rn | head -25
+          | sort -rn | sed -n 1,25p
     } > "$OUT/$name.txt"
     echo "== $name: $OUT/$name.html" >&2
   done
