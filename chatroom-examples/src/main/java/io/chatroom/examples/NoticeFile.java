@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +25,16 @@ import org.slf4j.LoggerFactory;
  * commands instead, so that the example's moderation can be tried from a shell:
  * {@code /kick USER [REASON]} ({@link Hub#disconnect}), {@code /ban USER MINUTES [REASON]}
  * and {@code /unban USER}. Lines already in the file when the server starts are not
- * acted on. One thread, stopped by {@link #close}.
+ * acted on. One thread, stopped by {@link #close}, which returns once
+ * the line being acted on is done.
  */
 final class NoticeFile implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NoticeFile.class);
     /** The longest line posted; longer ones are cut. */
     static final int MAX_LINE = 1000;
+    /** How long {@link #close} waits for a line being acted on. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final Hub hub;
     private final Path file;
@@ -136,5 +140,10 @@ final class NoticeFile implements AutoCloseable {
             LOG.debug("closing the watcher failed", e);
         }
         thread.interrupt();
+        try {
+            thread.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
