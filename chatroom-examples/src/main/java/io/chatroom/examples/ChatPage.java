@@ -20,9 +20,9 @@ final class ChatPage extends Handler.Abstract.NonBlocking {
     private final byte[] page;
 
     ChatPage() {
-        try (InputStream in = ChatPage.class.getResourceAsStream("/web/index.html")) {
+        try (InputStream in = ChatPage.class.getResourceAsStream("/META-INF/resources/index.html")) {
             if (in == null) {
-                throw new IllegalStateException("web/index.html is missing from the classpath");
+                throw new IllegalStateException("META-INF/resources/index.html (chatroom-web) is missing from the classpath");
             }
             page = in.readAllBytes();
         } catch (IOException e) {

@@ -178,9 +178,9 @@ final class TomcatTransport implements Transport {
         private final byte[] page;
 
         ChatPageServlet() {
-            try (InputStream in = ChatPageServlet.class.getResourceAsStream("/web/index.html")) {
+            try (InputStream in = ChatPageServlet.class.getResourceAsStream("/META-INF/resources/index.html")) {
                 if (in == null) {
-                    throw new IllegalStateException("web/index.html is missing from the classpath");
+                    throw new IllegalStateException("META-INF/resources/index.html (chatroom-web) is missing from the classpath");
                 }
                 page = in.readAllBytes();
             } catch (IOException e) {
