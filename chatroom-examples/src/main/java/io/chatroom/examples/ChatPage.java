@@ -1,10 +1,6 @@
 package io.chatroom.examples;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -12,33 +8,21 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The browser chat page ({@code web/index.html}, JSON mode) at {@code /}, served from the
- * chat server's own origin so that the default same-origin policy admits it.
+ * The browser chat page ({@link PageResources}) on Jetty: every request that is not the
+ * chat's upgrade, served from the chat server's own origin so that the default same-origin
+ * policy admits the page's WebSocket.
  */
 final class ChatPage extends Handler.Abstract.NonBlocking {
 
-    private final byte[] page;
-
-    ChatPage() {
-        try (InputStream in = ChatPage.class.getResourceAsStream("/META-INF/resources/index.html")) {
-            if (in == null) {
-                throw new IllegalStateException("META-INF/resources/index.html (chatroom-web) is missing from the classpath");
-            }
-            page = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private final PageResources pages = new PageResources();
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        if (!HttpMethod.GET.is(request.getMethod()) || !(path.equals("/") || path.equals("/index.html"))) {
-            return false;
-        }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        response.write(true, ByteBuffer.wrap(page), callback);
+        PageResources.Answer answer = pages.answer(request.getMethod(), request.getHttpURI().getPath());
+        response.setStatus(answer.status());
+        answer.headers().forEach(response.getHeaders()::put);
+        boolean head = HttpMethod.HEAD.is(request.getMethod());
+        response.write(true, head ? null : ByteBuffer.wrap(answer.body()), callback);
         return true;
     }
 }

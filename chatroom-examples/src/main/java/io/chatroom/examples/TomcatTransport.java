@@ -8,12 +8,10 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serial;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -169,40 +167,23 @@ final class TomcatTransport implements Transport {
         throw new IllegalStateException("--tls-keystore: no server key in the key store");
     }
 
-    /** The browser chat page at {@code /} and {@code /index.html}; 404 with one line for anything else. */
+    /** The browser chat page ({@link PageResources}) for every request Tomcat hands the default servlet. */
     static final class ChatPageServlet extends HttpServlet {
 
         @Serial
         private static final long serialVersionUID = 1L;
 
-        private final byte[] page;
-
-        ChatPageServlet() {
-            try (InputStream in = ChatPageServlet.class.getResourceAsStream("/META-INF/resources/index.html")) {
-                if (in == null) {
-                    throw new IllegalStateException("META-INF/resources/index.html (chatroom-web) is missing from the classpath");
-                }
-                page = in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        private final transient PageResources pages = new PageResources();
 
         @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String path = request.getRequestURI().substring(request.getContextPath().length());
-            if (!path.equals("/") && !path.equals("/index.html")) {
-                byte[] body = ("Not Found: " + path + "\n").getBytes(StandardCharsets.UTF_8);
-                response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-                response.setContentType("text/plain;charset=utf-8");
-                response.setContentLength(body.length);
-                response.getOutputStream().write(body);
-                return;
+            PageResources.Answer answer = pages.answer(request.getMethod(), path.isEmpty() ? "/" : path);
+            response.setStatus(answer.status());
+            answer.headers().forEach(response::setHeader);
+            if (!request.getMethod().equals("HEAD")) {
+                response.getOutputStream().write(answer.body());
             }
-            response.setContentType("text/html; charset=utf-8");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setContentLength(page.length);
-            response.getOutputStream().write(page);
         }
     }
 

@@ -12,6 +12,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A chat server on Netty's WebSocket codec, written against chatroom-core's public API only:
@@ -103,6 +106,19 @@ public final class NettyChat implements AutoCloseable {
      */
     public static NettyChat start(Hub hub, String host, int port, String path, SslContext sslContext)
             throws IOException {
+        return start(hub, host, port, path, sslContext, null);
+    }
+
+    /**
+     * Like {@link #start(Hub, String, int, String, SslContext)}, answering every request that is
+     * not a WebSocket upgrade to {@code path} with {@code otherRequests}, such as a page served
+     * from the chat's own origin. The connection closes after that answer.
+     *
+     * @param otherRequests called on the connection's event loop with each such request (it
+     *        must not block), or {@code null} for a one-line 404
+     */
+    public static NettyChat start(Hub hub, String host, int port, String path, SslContext sslContext,
+                                  Function<FullHttpRequest, FullHttpResponse> otherRequests) throws IOException {
         Objects.requireNonNull(hub, "hub");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65_535) {
@@ -138,7 +154,7 @@ public final class NettyChat implements AutoCloseable {
                                 new HttpServerCodec(UpgradeRules.MAX_REQUEST_HEAD_BYTES,
                                         UpgradeRules.MAX_REQUEST_HEAD_BYTES, MAX_REQUEST_BODY_BYTES),
                                 new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES),
-                                new UpgradeHandler(hub, path));
+                                new UpgradeHandler(hub, path, otherRequests));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();

@@ -33,12 +33,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of every connection: turns an upgrade request for the chat path into a
- * chat WebSocket, or answers with a plain HTTP response and closes. One per channel, called
+ * chat WebSocket, or answers with a plain HTTP response (another request, such as the chat
+ * page's, with the server's handler for those, if it has one) and closes. One per channel, called
  * only on its event loop.
  *
  * <p>{@link UpgradeRules} first refuses what Netty's handshaker would let through (another
@@ -55,10 +57,13 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Hub hub;
     private final String path;
     private final WebSocketServerHandshakerFactory handshakers;
+    /** Answers what is not an upgrade to the chat path; {@code null} for 404. */
+    private final Function<FullHttpRequest, FullHttpResponse> otherRequests;
 
-    UpgradeHandler(Hub hub, String path) {
+    UpgradeHandler(Hub hub, String path, Function<FullHttpRequest, FullHttpResponse> otherRequests) {
         this.hub = hub;
         this.path = path;
+        this.otherRequests = otherRequests;
         // Netty's decoder refuses a frame over the hub's limit (1009) itself; FrameRefusals
         // sends the close for it and every other refusal. No subprotocols here: the core
         // chooses one per request, and upgrade() puts it in the response.
@@ -81,7 +86,13 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpHeaders headers = request.headers();
         if (!path.equals(query < 0 ? uri : uri.substring(0, query))
                 || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            respond(ctx, plain(HttpResponseStatus.NOT_FOUND, "no chat endpoint here; connect a WebSocket to " + path));
+            if (otherRequests != null) {
+                FullHttpResponse answer = otherRequests.apply(request);
+                answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                respond(ctx, answer);
+            } else {
+                respond(ctx, plain(HttpResponseStatus.NOT_FOUND, "no chat endpoint here; connect a WebSocket to " + path));
+            }
             return;
         }
         // What Netty's handshaker lets through: another method, a bad key, a query it would read its own way.
