@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
@@ -36,7 +38,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * One person at the chat page: a headless Chromium of its own (Debian's, through Debian's
  * chromedriver, so Selenium downloads nothing), with a fresh profile and Chromium's fake
  * camera and microphone. Every wait has a deadline and fails saying what it waited for and
- * what the page showed. Used by one test thread.
+ * what the page showed. Used by one test thread; {@link Browsers} lends it to the next test.
  */
 final class Browser implements AutoCloseable {
 
@@ -44,12 +46,20 @@ final class Browser implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(20);
     static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
 
+    /** Selenium looks for devtools support of Chromium's version at every start and warns that it has none; none is used. */
+    private static final Logger CDP_VERSION_WARNINGS = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSION_WARNINGS.setLevel(Level.OFF);
+    }
+
     private static final List<String> FLAGS = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
             "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream",
             "--use-fake-device-for-media-stream", "--window-size=1280,900");
 
-    private final String name;
+    /** Whom the browser plays in the current test. */
+    private String name;
     private final Path profile;
     private final ChromeDriverService service;
     private final ChromeDriver driver;
@@ -97,17 +107,27 @@ final class Browser implements AutoCloseable {
         return name;
     }
 
+    /** Lends this browser to another person: a page that was open is left, and its storage cleared. */
+    void reset(String person) {
+        if (driver.getCurrentUrl().startsWith("http")) {
+            script("localStorage.clear(); sessionStorage.clear();");
+        }
+        driver.get("about:blank");
+        consoleErrors();
+        console.clear();
+        name = person;
+    }
+
     /** Opens {@code page}. */
     void open(URI page) {
         driver.get(page.toString());
     }
 
-    /**
-     * Opens the page as {@code user} ({@code ?user=&room=} fill the join form), joins, and
-     * waits until the room is online.
-     */
+    /** Opens the page, joins {@code room} as {@code user} with the join form, and waits until the room is online. */
     void join(URI site, String user, String room) {
-        open(site.resolve("/?user=" + user + "&room=" + room));
+        open(site);
+        type("#name", user);
+        type("#room", room);
         click("#join");
         awaitAttribute("#status", "data-state", "online");
     }
@@ -120,11 +140,16 @@ final class Browser implements AutoCloseable {
         return !driver.findElements(By.cssSelector(css)).isEmpty();
     }
 
+    /** Clicks the first element matching {@code css} once it shows and is enabled (again if the page redrew it meanwhile). */
     void click(String css) {
         await("a clickable " + css, d -> {
             List<WebElement> found = d.findElements(By.cssSelector(css));
-            return !found.isEmpty() && found.get(0).isDisplayed() && found.get(0).isEnabled() ? found.get(0) : null;
-        }).click();
+            if (found.isEmpty() || !found.get(0).isDisplayed() || !found.get(0).isEnabled()) {
+                return false;
+            }
+            found.get(0).click();
+            return true;
+        });
     }
 
     /** Replaces the text of an input as a person would: select all, delete, type. */
@@ -158,10 +183,15 @@ final class Browser implements AutoCloseable {
         return (String) script("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css);
     }
 
-    /** Waits until {@code condition} answers something other than {@code null} or {@code false}, and returns it. */
+    /**
+     * Waits until {@code condition} answers something other than {@code null} or {@code false},
+     * and returns it; an element the page redrew while the condition looked at it counts as a no.
+     */
     <T> T await(String what, Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, DEADLINE, Duration.ofMillis(100)).until(condition);
+            return new WebDriverWait(driver, DEADLINE, Duration.ofMillis(100))
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(condition);
         } catch (TimeoutException e) {
             throw new AssertionError(name + ": no " + what + " within " + DEADLINE.toSeconds() + " s; "
                     + "#messages: " + texts("#messages .msg, #messages .event") + "; console: " + consoleErrors(), e);

@@ -18,7 +18,7 @@ class BusyRoomBrowserTest {
     static final PageServer server = PageServer.withDefaults();
 
     @RegisterExtension
-    final Browsers browsers = new Browsers();
+    static final Browsers browsers = new Browsers();
 
     @Test
     void aBusyRoomWithAnUnreadPrivateConversation() {

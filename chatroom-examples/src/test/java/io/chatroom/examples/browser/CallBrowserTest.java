@@ -12,7 +12,7 @@ class CallBrowserTest {
     static final PageServer server = PageServer.withDefaults();
 
     @RegisterExtension
-    final Browsers browsers = new Browsers();
+    static final Browsers browsers = new Browsers();
 
     @Test
     void aCallConnectsBothPagesAndHangingUpEndsItOnBoth() {

@@ -23,7 +23,7 @@ class ChatBrowserTest {
     static final PageServer server = PageServer.withDefaults();
 
     @RegisterExtension
-    final Browsers browsers = new Browsers();
+    static final Browsers browsers = new Browsers();
 
     /** Records, from now on, every text {@code #typing} ever shows, so a test can say it never named someone. */
     private static final String RECORD_TYPING = """

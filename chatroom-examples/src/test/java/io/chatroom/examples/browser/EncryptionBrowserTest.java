@@ -31,7 +31,7 @@ class EncryptionBrowserTest {
     }));
 
     @RegisterExtension
-    final Browsers browsers = new Browsers();
+    static final Browsers browsers = new Browsers();
 
     @Test
     void aRoomEncryptedWithAPassphraseIsReadOnlyWithThatPassphrase() {

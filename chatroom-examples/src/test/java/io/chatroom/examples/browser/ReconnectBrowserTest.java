@@ -19,7 +19,7 @@ class ReconnectBrowserTest {
     static final PageServer server = PageServer.withDefaults();
 
     @RegisterExtension
-    final Browsers browsers = new Browsers();
+    static final Browsers browsers = new Browsers();
 
     @Test
     void aPageCutOffFromTheServerShowsEveryMessageExactlyOnceInOrder() throws Exception {
