@@ -9,7 +9,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A Spring Boot application with chat: the starter serves the endpoint at {@code chatroom.path}
- * (application.properties), and the page at {@code /} talks to it. The controller shows the
+ * (application.properties), and chatroom-web's page at {@code /} talks to it ({@code static/chatroom.json}
+ * names the endpoint; {@link PageHeaders} adds the page's Content-Security-Policy). The controller shows the
  * {@link Hub} bean at work: {@code curl -d room=lobby -d 'text=Maintenance at 22:00' localhost:8080/notices}.
  */
 @SpringBootApplication
