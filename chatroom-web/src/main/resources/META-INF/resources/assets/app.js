@@ -268,7 +268,8 @@ async function sendText(conv, text) {
 }
 
 function sendSignal(peer, signal, payload) {
-  const sent = connectionFor(chat.active)?.send({ type: 'signal', to: peer, signal, payload: { ...payload, sid: crypto.randomUUID() } });
+  const event = { type: 'signal', to: peer, signal, payload: { ...payload, sid: crypto.randomUUID() }, ref: ref(openDm(peer)) };
+  const sent = connectionFor(chat.active)?.send(event);
   if (!sent) addEvent(openDm(peer), 'Not connected: the signal was not sent', Date.now(), 'error');
 }
 
