@@ -9,6 +9,7 @@ const TYPING_REFRESH_MS = 3000;
 const TYPING_FORGET_MS = 7000;
 const HISTORY_PAGE = 50;
 const SIGNALS_REMEMBERED = 500;
+const REFS_REMEMBERED = 500;
 
 const chat = {
   user: null,
@@ -198,6 +199,7 @@ function entryOf(conv, message) {
 }
 
 function addMessage(conv, message, live) {
+  if (message.ref) chat.refs.delete(message.ref);
   if (conv.ids.has(message.id)) return;
   conv.entries.push(entryOf(conv, message));
   conv.version++;
@@ -256,6 +258,7 @@ function connectionFor(conv) {
 function ref(conv) {
   const id = `r${chat.nextRef++}`;
   chat.refs.set(id, conv);
+  if (chat.refs.size > REFS_REMEMBERED) chat.refs.delete(chat.refs.keys().next().value);
   return id;
 }
 
