@@ -467,7 +467,9 @@ function renderHead() {
 }
 
 function renderCall() {
-  show(byId('incoming'), calls.state === 'incoming');
+  const ringing = calls.state === 'incoming';
+  if (ringing && byId('incoming').hidden) queueMicrotask(() => byId('accept').focus());
+  show(byId('incoming'), ringing);
   byId('incoming-text').textContent = calls.state === 'incoming' ? calls.text : '';
   const panel = byId('call-panel');
   panel.dataset.state = calls.state;
