@@ -9,6 +9,7 @@ const TYPING_REFRESH_MS = 3000;
 const TYPING_FORGET_MS = 7000;
 const HISTORY_PAGE = 50;
 const SIGNALS_REMEMBERED = 500;
+const REFS_REMEMBERED = 500;
 
 const chat = {
   user: null,
@@ -54,7 +55,7 @@ const calls = new Calls({
 
 function conversation(kind, name) {
   return { kind, name, entries: [], ids: new Set(), unread: 0, key: null, more: false, loadingOlder: false,
-    version: 0, stick: true };
+    version: 0, limits: null };
 }
 
 function joinRoom(name) {
@@ -93,8 +94,6 @@ function activate(conv) {
   stopTyping();
   chat.active = conv;
   conv.unread = 0;
-  conv.stick = true;
-  conv.version++;
   if (conv.kind === 'room') {
     chat.lastRoom = conv;
     history.replaceState(null, '', `?${new URLSearchParams({ user: chat.user, room: conv.name })}`);
@@ -140,6 +139,7 @@ function onRoomEvent(room, event) {
 function welcome(room, event) {
   const again = room.welcomed;
   room.welcomed = true;
+  room.limits = event.limits ?? null;
   for (const [user, member] of room.members) {
     if (member.status !== 'offline') room.members.set(user, { status: 'offline', lastSeen: Date.now() });
   }
@@ -198,15 +198,14 @@ function entryOf(conv, message) {
 }
 
 function addMessage(conv, message, live) {
+  if (message.ref) chat.refs.delete(message.ref);
   if (conv.ids.has(message.id)) return;
   conv.entries.push(entryOf(conv, message));
-  conv.version++;
   if (live && message.from !== chat.user && (conv !== chat.active || document.hidden)) conv.unread++;
 }
 
 function addEvent(conv, text, ts, kind = 'event') {
   conv.entries.push({ kind, text, ts });
-  conv.version++;
 }
 
 async function unseal(conv, entry) {
@@ -220,8 +219,9 @@ async function unseal(conv, entry) {
   if (conv.key !== key) return;
   entry.plain = plain;
   entry.failed = plain === null;
-  conv.version++;
-  render();
+  if (rendered.conv === conv) {
+    byId('messages').querySelector(`li[data-id="${CSS.escape(entry.id)}"]`)?.replaceWith(entryNode(conv, entry));
+  }
 }
 
 function contextOf(conv) {
@@ -256,6 +256,7 @@ function connectionFor(conv) {
 function ref(conv) {
   const id = `r${chat.nextRef++}`;
   chat.refs.set(id, conv);
+  if (chat.refs.size > REFS_REMEMBERED) chat.refs.delete(chat.refs.keys().next().value);
   return id;
 }
 
@@ -264,11 +265,18 @@ async function sendText(conv, text) {
   const event = conv.kind === 'room'
     ? { type: 'message', text: sealed, ref: ref(conv) }
     : { type: 'private', to: conv.name, text: sealed, ref: ref(conv) };
-  return connectionFor(conv)?.send(event) ?? false;
+  const connection = connectionFor(conv);
+  const limit = connection && chat.rooms.get(connection.room)?.limits?.maxMessageBytes;
+  if (limit && new TextEncoder().encode(JSON.stringify(event)).length > limit) {
+    addEvent(conv, `Not sent: longer than the server's limit of ${limit} bytes`, Date.now(), 'error');
+    return true;
+  }
+  return connection?.send(event) ?? false;
 }
 
 function sendSignal(peer, signal, payload) {
-  const sent = connectionFor(chat.active)?.send({ type: 'signal', to: peer, signal, payload: { ...payload, sid: crypto.randomUUID() } });
+  const event = { type: 'signal', to: peer, signal, payload: { ...payload, sid: crypto.randomUUID() }, ref: ref(openDm(peer)) };
+  const sent = connectionFor(chat.active)?.send(event);
   if (!sent) addEvent(openDm(peer), 'Not connected: the signal was not sent', Date.now(), 'error');
 }
 
@@ -402,7 +410,9 @@ async function peerKey(peer, signal, publicKey) {
 
 // ---- rendering -----------------------------------------------------------------------------
 
-let rendered = { conv: null, version: -1 };
+// What #messages shows: entries are appended as they come; anything else (older pages,
+// decryption, another conversation) bumps the conversation's version and redraws it all.
+let rendered = { conv: null, version: -1, count: 0, day: null };
 
 function render() {
   if (!chat.active) return;
@@ -457,7 +467,9 @@ function renderHead() {
 }
 
 function renderCall() {
-  show(byId('incoming'), calls.state === 'incoming');
+  const ringing = calls.state === 'incoming';
+  if (ringing && byId('incoming').hidden) queueMicrotask(() => byId('accept').focus());
+  show(byId('incoming'), ringing);
   byId('incoming-text').textContent = calls.state === 'incoming' ? calls.text : '';
   const panel = byId('call-panel');
   panel.dataset.state = calls.state;
@@ -468,25 +480,27 @@ function renderCall() {
 
 function renderMessages() {
   const conv = chat.active;
-  if (rendered.conv === conv && rendered.version === conv.version) return;
   const box = byId('messages');
+  const redraw = rendered.conv !== conv || rendered.version !== conv.version;
+  if (!redraw && rendered.count === conv.entries.length) return;
   const switched = rendered.conv !== conv;
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const oldHeight = box.scrollHeight;
   const oldTop = box.scrollTop;
-  let day = null;
+  let day = redraw ? null : rendered.day;
   const nodes = [];
-  for (const entry of conv.entries) {
+  for (const entry of conv.entries.slice(redraw ? 0 : rendered.count)) {
     const entryDay = entry.ts ? new Date(entry.ts).toDateString() : day;
-    if (entryDay !== day && entry.ts) nodes.push(el('li', { class: 'day', role: 'separator' }, dayLabel(entry.ts)));
+    if (entryDay !== day) nodes.push(el('li', { class: 'day', role: 'separator' }, dayLabel(entry.ts)));
     day = entryDay;
     nodes.push(entryNode(conv, entry));
   }
-  box.replaceChildren(...nodes);
+  if (redraw) box.replaceChildren(...nodes);
+  else box.append(...nodes);
   if (conv.keepScroll) box.scrollTop = oldTop + (box.scrollHeight - oldHeight);
   else if (switched || nearBottom) box.scrollTop = box.scrollHeight;
   conv.keepScroll = false;
-  rendered = { conv, version: conv.version };
+  rendered = { conv, version: conv.version, count: conv.entries.length, day };
 }
 
 function entryNode(conv, entry) {

@@ -56,7 +56,8 @@ export class RoomConnection {
     const ws = new WebSocket(url, SUBPROTOCOL);
     this.ws = ws;
     ws.onmessage = e => ws === this.ws && this.received(e.data);
-    ws.onclose = e => ws === this.ws && this.dropped(e.code, e.reason);
+    ws.onclose = e => ws === this.ws && this.dropped(e.code, e.reason, ws.opened);
+    ws.onopen = () => { ws.opened = true; };
   }
 
   received(data) {
@@ -78,7 +79,7 @@ export class RoomConnection {
     this.onEvent(event);
   }
 
-  dropped(code, reason) {
+  dropped(code, reason, opened = true) {
     this.ws = null;
     this.stopPinging();
     if (this.stopped) return;
@@ -90,7 +91,10 @@ export class RoomConnection {
     const ceiling = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** this.attempt);
     const delay = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
     this.attempt++;
-    this.setState('reconnecting', `reconnecting in ${Math.max(1, Math.round(delay / 1000))} s`);
+    const wait = `${Math.max(1, Math.round(delay / 1000))} s`;
+    this.setState('reconnecting', !opened && this.attempt > 2
+      ? `cannot connect (is the server up? does it need a token?): retrying in ${wait}`
+      : `reconnecting in ${wait}`);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
