@@ -14,7 +14,11 @@ import org.eclipse.jetty.util.Callback;
  */
 final class ChatPage extends Handler.Abstract.NonBlocking {
 
-    private final PageResources pages = new PageResources();
+    private final PageResources pages;
+
+    ChatPage(String endpointPath) {
+        this.pages = new PageResources(endpointPath);
+    }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {

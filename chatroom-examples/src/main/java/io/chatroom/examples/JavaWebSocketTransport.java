@@ -10,7 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.KeyManagerFactory;
 import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 
-/** {@code --transport java-websocket}: the hub on Java-WebSocket, through {@link JavaWebSocketChat}. */
+/**
+ * {@code --transport java-websocket}: the hub on Java-WebSocket, through {@link JavaWebSocketChat}.
+ * No chat page here: Java-WebSocket's server reads only upgrade requests, and the adapter
+ * answers any other request with a one-line 404.
+ */
 final class JavaWebSocketTransport implements Transport {
 
     @Override

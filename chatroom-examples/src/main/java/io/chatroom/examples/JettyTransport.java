@@ -25,7 +25,7 @@ final class JettyTransport implements Transport {
     public Running start(Hub hub, String host, int port, String path, KeyManagerFactory tls) throws IOException {
         JettyChatServer server = JettyChat.builder(hub)
                 .host(host).port(port).path(path)
-                .fallback(new ChatPage())
+                .fallback(new ChatPage(path))
                 .tls(tls == null ? null : TlsKeyStore.sslContext(tls))
                 .start();
         return new Running() {

@@ -22,8 +22,6 @@ import javax.net.ssl.KeyManagerFactory;
  */
 final class NettyTransport implements Transport {
 
-    private final PageResources pages = new PageResources();
-
     @Override
     public String name() {
         return "netty";
@@ -31,8 +29,9 @@ final class NettyTransport implements Transport {
 
     @Override
     public Running start(Hub hub, String host, int port, String path, KeyManagerFactory tls) throws IOException {
+        PageResources pages = new PageResources(path);
         NettyChat server = NettyChat.start(hub, host, port, path,
-                tls == null ? null : SslContextBuilder.forServer(tls).build(), this::page);
+                tls == null ? null : SslContextBuilder.forServer(tls).build(), request -> page(pages, request));
         return new Running() {
             @Override
             public URI endpoint() {
@@ -46,7 +45,7 @@ final class NettyTransport implements Transport {
         };
     }
 
-    private FullHttpResponse page(FullHttpRequest request) {
+    private static FullHttpResponse page(PageResources pages, FullHttpRequest request) {
         PageResources.Answer answer = pages.answer(request.method().name(), request.uri().split("[?#]", 2)[0]);
         boolean head = request.method().equals(HttpMethod.HEAD);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

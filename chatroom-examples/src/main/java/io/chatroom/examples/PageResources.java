@@ -1,5 +1,8 @@
 package io.chatroom.examples;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * The browser chat page (chatroom-web: every file under {@code META-INF/resources} on the
  * class path) as HTTP answers, the same on every transport: {@code /} is {@code index.html},
- * {@code /assets/chat.js} is that file. Each transport only turns a request's method and path
- * into an {@link Answer} here and writes it.
+ * {@code /assets/chat.js} is that file, and {@code /chatroom.json} tells the page where this
+ * server's chat endpoint is. Each transport only turns a request's method and path into an
+ * {@link Answer} here and writes it.
  *
  * <p>Every answer, a file or a refusal, carries {@link #CONTENT_SECURITY_POLICY},
  * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer} and
@@ -43,15 +47,28 @@ final class PageResources {
             "svg", "image/svg+xml",
             "ico", "image/x-icon");
 
-    private final ClassLoader classLoader;
+    private static final String CONFIGURATION = "/chatroom.json";
 
-    /** The page as the class path of this class holds it. */
-    PageResources() {
-        this(PageResources.class.getClassLoader());
+    private final ClassLoader classLoader;
+    private final byte[] configuration;
+
+    /** The page as the class path of this class holds it, for a chat endpoint at {@code endpointPath}. */
+    PageResources(String endpointPath) {
+        this.classLoader = PageResources.class.getClassLoader();
+        this.configuration = configuration(endpointPath);
     }
 
-    PageResources(ClassLoader classLoader) {
-        this.classLoader = classLoader;
+    /** The page's {@code chatroom.json}: {@code {"endpoint": PATH}}. */
+    private static byte[] configuration(String endpointPath) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (JsonGenerator generator = new JsonFactory().createGenerator(json)) {
+            generator.writeStartObject();
+            generator.writeStringField("endpoint", endpointPath);
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return json.toByteArray();
     }
 
     /**
@@ -65,6 +82,9 @@ final class PageResources {
             Answer refused = Answer.plain(405, "405 method not allowed: the page is read with GET or HEAD");
             refused.headers.put("Allow", "GET, HEAD");
             return refused;
+        }
+        if (rawPath.equals(CONFIGURATION)) {
+            return new Answer(200, CONTENT_TYPES.get("json"), configuration.clone());
         }
         String path = rawPath.equals("/") ? "/index.html" : rawPath;
         String contentType = SERVABLE_PATH.matcher(path).matches() ? CONTENT_TYPES.get(extension(path)) : null;

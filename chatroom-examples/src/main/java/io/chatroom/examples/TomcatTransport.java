@@ -83,7 +83,7 @@ final class TomcatTransport implements Transport {
         Context context = tomcat.addContext("", base.toString());
         context.addServletContainerInitializer(new WsSci(), null);
         context.addServletContainerInitializer((classes, servletContext) -> chat.register(servletContext), null);
-        Tomcat.addServlet(context, "chat-page", new ChatPageServlet());
+        Tomcat.addServlet(context, "chat-page", new ChatPageServlet(path));
         context.addServletMapping("/", "chat-page");
         try {
             tomcat.start();
@@ -173,7 +173,11 @@ final class TomcatTransport implements Transport {
         @Serial
         private static final long serialVersionUID = 1L;
 
-        private final transient PageResources pages = new PageResources();
+        private final transient PageResources pages;
+
+        ChatPageServlet(String endpointPath) {
+            this.pages = new PageResources(endpointPath);
+        }
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {

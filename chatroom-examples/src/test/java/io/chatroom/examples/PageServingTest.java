@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The browser chat page over real HTTP on every transport that serves it: each file of
- * chatroom-web with its type and the page's security headers, and nothing else.
+ * chatroom-web with its type and the page's security headers, the page's {@code chatroom.json}
+ * naming the server's endpoint (here {@code /chat}), and nothing else.
  */
 class PageServingTest {
 
@@ -56,6 +57,11 @@ class PageServingTest {
             for (String linked : localLinks(index.body())) {
                 assertEquals(200, served.get(linked).statusCode(), () -> "index.html links " + linked);
             }
+
+            HttpResponse<String> configuration = served.get("/chatroom.json");
+            assertEquals(200, configuration.statusCode());
+            assertEquals("application/json", contentType(configuration));
+            assertEquals("{\"endpoint\":\"/chat\"}", configuration.body());
 
             HttpResponse<String> head = served.send(HttpRequest.newBuilder(served.uri("/")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
             assertEquals(200, head.statusCode());
@@ -117,7 +123,7 @@ class PageServingTest {
 
         static Served on(Transport transport) throws Exception {
             Hub hub = Hub.create();
-            Transport.Running running = transport.start(hub, "127.0.0.1", 0, "/ws", null);
+            Transport.Running running = transport.start(hub, "127.0.0.1", 0, "/chat", null);
             return new Served(hub, running, running.endpoint().getPort());
         }
 
