@@ -1,6 +1,7 @@
 package io.chatroom.examples;
 
 import io.chatroom.Hub;
+import io.chatroom.javawebsocket.HttpResponse;
 import io.chatroom.javawebsocket.JavaWebSocketChat;
 import io.chatroom.javawebsocket.JavaWebSocketChatServer;
 import java.io.IOException;
@@ -11,9 +12,8 @@ import javax.net.ssl.KeyManagerFactory;
 import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 
 /**
- * {@code --transport java-websocket}: the hub on Java-WebSocket, through {@link JavaWebSocketChat}.
- * No chat page here: Java-WebSocket's server reads only upgrade requests, and the adapter
- * answers any other request with a one-line 404.
+ * {@code --transport java-websocket}: the hub on Java-WebSocket, through {@link JavaWebSocketChat},
+ * with the browser chat page ({@link PageResources}) as the answer to every other request.
  */
 final class JavaWebSocketTransport implements Transport {
 
@@ -24,7 +24,9 @@ final class JavaWebSocketTransport implements Transport {
 
     @Override
     public Running start(Hub hub, String host, int port, String path, KeyManagerFactory tls) throws IOException {
-        JavaWebSocketChat.Builder builder = JavaWebSocketChat.builder(hub).host(host).port(port).path(path);
+        PageResources pages = new PageResources(path);
+        JavaWebSocketChat.Builder builder = JavaWebSocketChat.builder(hub).host(host).port(port).path(path)
+                .otherRequests((method, target) -> page(pages, method, target));
         if (tls != null) {
             builder.webSocketFactory(new DefaultSSLWebSocketServerFactory(TlsKeyStore.sslContext(tls)));
         }
@@ -40,5 +42,10 @@ final class JavaWebSocketTransport implements Transport {
                 return server.shutdown(drain);
             }
         };
+    }
+
+    private static HttpResponse page(PageResources pages, String method, String target) {
+        PageResources.Answer answer = pages.answer(method, target.split("[?#]", 2)[0]);
+        return new HttpResponse(answer.status(), answer.headers(), answer.body());
     }
 }

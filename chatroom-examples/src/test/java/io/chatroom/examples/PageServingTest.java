@@ -32,7 +32,7 @@ class PageServingTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static Stream<Transport> servingTransports() {
-        return ChatServer.TRANSPORTS.stream().filter(t -> !t.name().equals("java-websocket"));
+        return ChatServer.TRANSPORTS.stream();
     }
 
     @ParameterizedTest(name = "{0}")

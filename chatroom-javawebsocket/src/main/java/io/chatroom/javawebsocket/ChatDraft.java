@@ -5,7 +5,9 @@ import io.chatroom.UpgradeRules;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.HandshakeState;
@@ -78,6 +80,10 @@ final class ChatDraft extends Draft_6455 {
     private Refusal refusal;
     /** Set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
     private boolean malformed;
+    /** The request's method, set by {@link #acceptHandshakeAsServer}; owned by this connection's decoder thread. */
+    private String method = "GET";
+    /** Whether the request asked for a WebSocket; set by {@link #acceptHandshakeAsServer}, owned as above. */
+    private boolean upgradeAsked;
 
     ChatDraft(int maxMessageBytes) {
         super(List.of(), List.of(new Protocol("")), maxMessageBytes);
@@ -219,6 +225,8 @@ final class ChatDraft extends Draft_6455 {
     public HandshakeState acceptHandshakeAsServer(ClientHandshake request) throws InvalidHandshakeException {
         HandshakeState state = super.acceptHandshakeAsServer(request);
         malformed = request instanceof Malformed;
+        method = request instanceof OtherMethod other ? other.method : "GET";
+        upgradeAsked = !malformed && request.getFieldValue("Upgrade").equalsIgnoreCase("websocket");
         if (request instanceof Malformed m) {
             refusal = new Refusal(m.status, m.reason);
         } else if (!request.getFieldValue("Upgrade").equalsIgnoreCase("websocket")) {
@@ -249,6 +257,16 @@ final class ChatDraft extends Draft_6455 {
         return malformed;
     }
 
+    /** The method of the request this draft matched. */
+    String method() {
+        return method;
+    }
+
+    /** Whether the request this draft matched asked for a WebSocket ({@code Upgrade: websocket}). */
+    boolean upgradeAsked() {
+        return upgradeAsked;
+    }
+
     /**
      * Why the request this draft matched cannot be upgraded, as the response to send; or
      * {@code null} for a WebSocket upgrade the library can complete.
@@ -260,7 +278,7 @@ final class ChatDraft extends Draft_6455 {
     @Override
     public HandshakeBuilder postProcessHandshakeResponseAsServer(ClientHandshake request,
             ServerHandshakeBuilder response) throws InvalidHandshakeException {
-        if (response instanceof Refusal) {
+        if (response instanceof PlainAnswer) {
             return response;
         }
         try {
@@ -277,8 +295,8 @@ final class ChatDraft extends Draft_6455 {
 
     @Override
     public List<ByteBuffer> createHandshake(Handshakedata handshake, boolean withContent) {
-        if (handshake instanceof Refusal refusal) {
-            return List.of(refusal.encode());
+        if (handshake instanceof PlainAnswer answer) {
+            return List.of(answer.encode());
         }
         return super.createHandshake(handshake, withContent);
     }
@@ -324,10 +342,91 @@ final class ChatDraft extends Draft_6455 {
     }
 
     /**
-     * A plain HTTP response instead of the upgrade: the status, and one line of text as the
-     * body. The connection closes once it is written ({@code Connection: close}).
+     * A plain HTTP response instead of the upgrade, after which the connection closes
+     * ({@code Connection: close}): a {@link Refusal}, or the application's {@link Answer}.
      */
-    static final class Refusal extends HandshakeImpl1Server {
+    abstract static class PlainAnswer extends HandshakeImpl1Server {
+
+        /** The status, such as 404. */
+        abstract int status();
+
+        /** The whole response, as it goes on the wire. */
+        abstract ByteBuffer encode();
+
+        static ByteBuffer encode(int status, Map<String, String> headers, byte[] body, boolean withBody) {
+            StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
+                    .append(reasonPhrase(status)).append("\r\n");
+            headers.forEach((name, value) -> {
+                if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Connection")) {
+                    head.append(name).append(": ").append(value).append("\r\n");
+                }
+            });
+            head.append("Content-Length: ").append(body.length).append("\r\n")
+                    .append("Connection: close\r\n\r\n");
+            byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+            ByteBuffer bytes = ByteBuffer.allocate(headBytes.length + (withBody ? body.length : 0));
+            bytes.put(headBytes);
+            if (withBody) {
+                bytes.put(body);
+            }
+            return bytes.flip();
+        }
+
+        static String reasonPhrase(int status) {
+            return switch (status) {
+                case 200 -> "OK";
+                case 204 -> "No Content";
+                case 301 -> "Moved Permanently";
+                case 302 -> "Found";
+                case 304 -> "Not Modified";
+                case 400 -> "Bad Request";
+                case 401 -> "Unauthorized";
+                case 403 -> "Forbidden";
+                case 404 -> "Not Found";
+                case 405 -> "Method Not Allowed";
+                case 414 -> "URI Too Long";
+                case 426 -> "Upgrade Required";
+                case 429 -> "Too Many Requests";
+                case 431 -> "Request Header Fields Too Large";
+                case 500 -> "Internal Server Error";
+                case 503 -> "Service Unavailable";
+                default -> status < 400 ? "Status" : "Refused";
+            };
+        }
+    }
+
+    /** The application's answer to a request that is no upgrade to the chat ({@link JavaWebSocketChat.Builder#otherRequests}). */
+    static final class Answer extends PlainAnswer {
+        private final HttpResponse response;
+        private final boolean head;
+
+        Answer(HttpResponse response, String method) {
+            this.response = response;
+            this.head = method.equals("HEAD");
+            setHttpStatus((short) response.status());
+            setHttpStatusMessage(reasonPhrase(response.status()));
+        }
+
+        @Override
+        int status() {
+            return response.status();
+        }
+
+        @Override
+        ByteBuffer encode() {
+            return encode(response.status(), response.headers(), response.bodyBytes(), !head);
+        }
+
+        @Override
+        public String toString() {
+            return "answer " + response.status();
+        }
+    }
+
+    /**
+     * A refusal before the upgrade: the status, and one line of text as the body.
+     */
+    static final class Refusal extends PlainAnswer {
         /** The longest body line: the core's reasons are short; a malformed request's may quote it. */
         private static final int MAX_LINE = 200;
         private final int status;
@@ -340,6 +439,7 @@ final class ChatDraft extends Draft_6455 {
             setHttpStatusMessage(reasonPhrase(status));
         }
 
+        @Override
         int status() {
             return status;
         }
@@ -348,26 +448,13 @@ final class ChatDraft extends Draft_6455 {
             return line;
         }
 
+        @Override
         ByteBuffer encode() {
-            byte[] body = (line + "\n").getBytes(StandardCharsets.UTF_8);
-            String head = "HTTP/1.1 " + status + " " + reasonPhrase(status) + "\r\n"
-                    + "Content-Type: text/plain;charset=utf-8\r\n"
-                    + "Content-Length: " + body.length + "\r\n"
-                    + "Cache-Control: no-store\r\n"
-                    + extraHeaders()
-                    + "Connection: close\r\n"
-                    + "\r\n";
-            byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-            ByteBuffer bytes = ByteBuffer.allocate(headBytes.length + body.length);
-            bytes.put(headBytes).put(body).flip();
-            return bytes;
-        }
-
-        private String extraHeaders() {
-            StringBuilder headers = new StringBuilder();
-            UpgradeRules.headers(new Admission.Refused(status, line))
-                    .forEach((name, value) -> headers.append(name).append(": ").append(value).append("\r\n"));
-            return headers.toString();
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "text/plain;charset=utf-8");
+            headers.put("Cache-Control", "no-store");
+            headers.putAll(UpgradeRules.headers(new Admission.Refused(status, line)));
+            return encode(status, headers, (line + "\n").getBytes(StandardCharsets.UTF_8), true);
         }
 
         private static String oneLine(String reason) {
@@ -375,24 +462,7 @@ final class ChatDraft extends Draft_6455 {
             if (text.length() > MAX_LINE) {
                 text = text.substring(0, MAX_LINE - 3) + "...";
             }
-            return text.isEmpty() ? reasonPhrase(0) : text;
-        }
-
-        static String reasonPhrase(int status) {
-            return switch (status) {
-                case 400 -> "Bad Request";
-                case 401 -> "Unauthorized";
-                case 403 -> "Forbidden";
-                case 404 -> "Not Found";
-                case 405 -> "Method Not Allowed";
-                case 414 -> "URI Too Long";
-                case 426 -> "Upgrade Required";
-                case 429 -> "Too Many Requests";
-                case 431 -> "Request Header Fields Too Large";
-                case 500 -> "Internal Server Error";
-                case 503 -> "Service Unavailable";
-                default -> "Refused";
-            };
+            return text.isEmpty() ? "Refused" : text;
         }
 
         @Override

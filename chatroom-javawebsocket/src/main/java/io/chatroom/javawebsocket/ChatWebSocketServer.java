@@ -15,6 +15,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.concurrent.CompletableFuture;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>For each upgrade request the library calls {@link #onWebsocketHandshakeReceivedAsServer}
  * on a decoder thread; it asks {@link Hub#admit}. A refusal (and a request for another path,
  * or one that is no WebSocket upgrade) becomes a {@link ChatDraft.Refusal}: a plain HTTP
- * response with the status and one line of text, written by {@link ChatDraft}; the library
+ * response with the status and one line of text, written by {@link ChatDraft}; with an
+ * {@code otherRequests} function, a request that asks for no WebSocket or names another path
+ * gets that function's {@link ChatDraft.Answer} instead, written the same way. The library
  * then opens the socket, {@link #addConnection} closes it once the response is flushed, and
  * no other callback sees it. An admission becomes a {@link ChatEndpoint} attached to the
  * socket, bound to the hub in {@link #onOpen} before the library decodes any frame.
@@ -52,6 +55,8 @@ final class ChatWebSocketServer extends WebSocketServer {
 
     private final Hub hub;
     private final String path;
+    /** Answers requests that are no upgrade to {@link #path}; {@code null} for 404. */
+    private final BiFunction<String, String, HttpResponse> otherRequests;
     /** The listening socket, bound by {@link #bind} and closed by {@link #closeListener}. */
     private final ServerSocketChannel listener;
     private final FlushTrackingFactory factory;
@@ -70,7 +75,8 @@ final class ChatWebSocketServer extends WebSocketServer {
      *
      * @throws IOException when the address cannot be bound; nothing is left open then
      */
-    static ChatWebSocketServer bind(Hub hub, InetSocketAddress address, String path, int decoders, int backlog,
+    static ChatWebSocketServer bind(Hub hub, InetSocketAddress address, String path,
+                                    BiFunction<String, String, HttpResponse> otherRequests, int decoders, int backlog,
                                     WebSocketServerFactory factory) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
@@ -87,18 +93,20 @@ final class ChatWebSocketServer extends WebSocketServer {
             throw e;
         }
         try {
-            return new ChatWebSocketServer(listener, hub, path, decoders, factory);
+            return new ChatWebSocketServer(listener, hub, path, otherRequests, decoders, factory);
         } catch (RuntimeException e) {
             listener.close();
             throw e;
         }
     }
 
-    private ChatWebSocketServer(ServerSocketChannel listener, Hub hub, String path, int decoderCount,
+    private ChatWebSocketServer(ServerSocketChannel listener, Hub hub, String path,
+                                BiFunction<String, String, HttpResponse> otherRequests, int decoderCount,
                                 WebSocketServerFactory factory) {
         super(listener);
         this.hub = Objects.requireNonNull(hub, "hub");
         this.path = path;
+        this.otherRequests = otherRequests;
         this.listener = listener;
         this.deadlines = new HandshakeDeadlines(timer, hub.settings().handshakeTimeout());
         // This constructor of the library knows no drafts: the factory hands ours to every socket,
@@ -176,8 +184,8 @@ final class ChatWebSocketServer extends WebSocketServer {
             LOG.error("upgrade request for {} failed", request.getResourceDescriptor().split("\\?", 2)[0], e);
             response = new ChatDraft.Refusal(500, "internal server error");
         }
-        if (response instanceof ChatDraft.Refusal refusal) {
-            conn.setAttachment(refusal);
+        if (response instanceof ChatDraft.PlainAnswer answer) {
+            conn.setAttachment(answer);
         }
         return response;
     }
@@ -189,6 +197,9 @@ final class ChatWebSocketServer extends WebSocketServer {
         String target = request.getResourceDescriptor();
         int q = target.indexOf('?');
         String requestPath = pathOf(q < 0 ? target : target.substring(0, q));
+        if (otherRequests != null && (!draft.upgradeAsked() || !path.equals(requestPath))) {
+            return new ChatDraft.Answer(otherRequests.apply(draft.method(), target), draft.method());
+        }
         if (!path.equals(requestPath)) {
             return new ChatDraft.Refusal(404, "no chat endpoint at this path; connect to " + path);
         }
@@ -267,8 +278,8 @@ final class ChatWebSocketServer extends WebSocketServer {
     @Override
     protected boolean addConnection(WebSocket ws) {
         deadlines.disarm((WebSocketImpl) ws);
-        if (ws.getAttachment() instanceof ChatDraft.Refusal refusal) {
-            ((WebSocketImpl) ws).flushAndClose(CloseFrame.NEVER_CONNECTED, "refused with HTTP " + refusal.status(), false);
+        if (ws.getAttachment() instanceof ChatDraft.PlainAnswer answer) {
+            ((WebSocketImpl) ws).flushAndClose(CloseFrame.NEVER_CONNECTED, "answered with HTTP " + answer.status(), false);
             return false;
         }
         return super.addConnection(ws);

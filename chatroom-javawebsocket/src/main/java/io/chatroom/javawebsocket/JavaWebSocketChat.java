@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
@@ -41,7 +42,8 @@ import org.java_websocket.server.WebSocketServer;
  * }</pre>
  *
  * <p>Every connection takes the hub's limits and policies, as on Jetty: handshake refusals
- * are real HTTP responses (400, 401, 403, 429, 503; 404 for other paths) with a one-line
+ * are real HTTP responses (400, 401, 403, 429, 503; 404 for other paths, unless
+ * {@link Builder#otherRequests} answers those) with a one-line
  * {@code text/plain} body; the selected subprotocol is the core's choice; text messages over
  * {@link io.chatroom.ChatSettings#maxMessageBytes()} are closed with 1009 and invalid UTF-8
  * with 1007 by the library itself, binary frames with 1003 by the core; heartbeats are the
@@ -94,6 +96,7 @@ public final class JavaWebSocketChat {
         private int backlog = DEFAULT_BACKLOG;
         private WebSocketServerFactory factory = new DefaultWebSocketServerFactory();
         private Consumer<? super WebSocketServer> configurer = server -> { };
+        private BiFunction<String, String, HttpResponse> otherRequests;
 
         private Builder(Hub hub) {
             this.hub = Objects.requireNonNull(hub, "hub");
@@ -117,6 +120,19 @@ public final class JavaWebSocketChat {
         /** The exact path of the endpoint; other paths get 404. Default {@value JavaWebSocketChat#DEFAULT_PATH}. */
         public Builder path(String value) {
             path = requireValidPath(value);
+            return this;
+        }
+
+        /**
+         * Answers every request that asks for no WebSocket, or names another path than
+         * {@link #path}, with this function's response, such as a page served from the chat's
+         * own origin. It is given the request's method and its target as sent (path and query,
+         * not decoded), and called on a decoder thread: it must not block. A request the server
+         * cannot parse is still refused with 400 (or 414, 431), and the connection closes after
+         * every such response. Default: none, and those requests get a one-line 404.
+         */
+        public Builder otherRequests(BiFunction<String, String, HttpResponse> value) {
+            otherRequests = value;
             return this;
         }
 
@@ -172,7 +188,7 @@ public final class JavaWebSocketChat {
          */
         public JavaWebSocketChatServer start() throws IOException {
             ChatWebSocketServer server = ChatWebSocketServer.bind(hub, new InetSocketAddress(host, port), path,
-                    decoders, backlog, factory);
+                    otherRequests, decoders, backlog, factory);
             try {
                 configurer.accept(server);
                 checkConfiguration(server);
