@@ -1,0 +1,479 @@
+package io.chatroom.examples;
+
+import io.chatroom.WireFormat;
+import io.chatroom.examples.JsonFrames.Event;
+import io.chatroom.examples.Outbox.Outgoing;
+import io.chatroom.examples.TerminalCommand.Blank;
+import io.chatroom.examples.TerminalCommand.Chat;
+import io.chatroom.examples.TerminalCommand.Invalid;
+import io.chatroom.examples.TerminalCommand.Presence;
+import io.chatroom.examples.TerminalCommand.Private;
+import io.chatroom.examples.TerminalCommand.Quit;
+import io.chatroom.examples.TerminalCommand.Who;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link TerminalClient} in JSON mode: prints one line per event on {@code out} and
+ * connection news ({@code ... reconnecting in 1.2 s}) on {@code err}; sends each input line
+ * as a message or command; reconnects with back-off, resuming with {@code since} and showing
+ * each message once; at end of input waits for the server's echo of what it sent, then closes
+ * with 1000.
+ *
+ * <p>Threads: one event loop owns every mutable field; the WebSocket listener and the input
+ * reader only post to it.
+ */
+final class JsonSession {
+
+    /** How long end of input waits for the server to echo the messages sent. */
+    static final Duration DEFAULT_ECHO_DEADLINE = Duration.ofSeconds(10);
+
+    /** Exit status after end of input with every message echoed. */
+    static final int EXIT_OK = 0;
+    /** Exit status when the server refuses or removes the client, or messages were not confirmed. */
+    static final int EXIT_FAILURE = 1;
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a close we sent waits for the server's answer before the connection is dropped. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+    /** Removed by the application (4001), or policy such as an expired token (1008): coming back would not help. */
+    private static final Set<Integer> FINAL_CLOSE_CODES = Set.of(1008, 4001);
+    /** What the JDK's WebSocket reports when the connection ended without a close frame. */
+    private static final int ABNORMAL_CLOSURE = 1006;
+    /** Handshake refusals that another try would get again. */
+    private static final Set<Integer> FINAL_REFUSALS = Set.of(400, 401, 403);
+
+    private final ChatEndpoint endpoint;
+    private final String token;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final HttpClient http;
+    private final Duration echoDeadline;
+    private final EventLines lines;
+    private final ScheduledExecutorService loop;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+    // Owned by the loop.
+    private final Backoff backoff;
+    private final RoomMembers members = new RoomMembers();
+    private final Outbox outbox = new Outbox();
+    private final Set<String> seenIds = new HashSet<>();
+    /** Input that arrived before the first welcome, handled once the room is known. */
+    private final List<TerminalCommand> beforeWelcome = new ArrayList<>();
+    /** The connection attempt whose events count; events of earlier ones are stale. */
+    private int attempt;
+    /** The connection once its welcome arrived; null while there is none. */
+    private WebSocket socket;
+    /** The last send on {@link #socket}: the JDK's WebSocket takes one at a time. */
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+    private String me;
+    private String lastId;
+    private String status = "online";
+    private boolean welcomedBefore;
+    private boolean inputEnded;
+    private boolean echoDeadlineScheduled;
+    /** The exit status once the client has started closing; null before. */
+    private Integer closingWith;
+
+    JsonSession(ChatEndpoint endpoint, String token, PrintStream out, PrintStream err, Backoff backoff,
+            Duration echoDeadline) {
+        this.endpoint = endpoint;
+        this.token = token;
+        this.out = out;
+        this.err = err;
+        this.backoff = backoff;
+        this.echoDeadline = echoDeadline;
+        this.lines = new EventLines(ZoneId.systemDefault());
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        this.loop = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "terminal-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Chats until input ends and is confirmed, or the server turns the client away; returns the exit status. */
+    int run(BufferedReader input) {
+        post(this::connect);
+        Thread reader = new Thread(() -> readInput(input), "terminal-input");
+        reader.setDaemon(true);
+        reader.start();
+        int status = exit.join();
+        loop.shutdownNow();
+        return status;
+    }
+
+    // ---- input ----
+
+    private void readInput(BufferedReader input) {
+        try {
+            for (String line = input.readLine(); line != null && !exit.isDone(); line = input.readLine()) {
+                TerminalCommand command = TerminalCommand.parse(line);
+                post(() -> handle(command));
+                if (command instanceof Quit) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            post(() -> err.println("... could not read input: " + ChatServer.problem(e)));
+        }
+        post(this::endOfInput);
+    }
+
+    private void handle(TerminalCommand command) {
+        if (!welcomedBefore) {
+            beforeWelcome.add(command);
+        } else if (command instanceof Chat chat) {
+            send(outbox.message(chat.text()).frame());
+        } else if (command instanceof Private message) {
+            send(outbox.privateMessage(message.to(), message.text()).frame());
+        } else if (command instanceof Presence presence) {
+            status = presence.status();
+            send(JsonFrames.object("type", "presence", "status", status));
+        } else if (command instanceof Who) {
+            out.println(members.line());
+        } else if (command instanceof Invalid invalid) {
+            out.println("Error: " + invalid.problem());
+        } else if (command instanceof Quit) {
+            endOfInput();
+        } else if (!(command instanceof Blank)) {
+            throw new IllegalStateException("unhandled command " + command);
+        }
+    }
+
+    private void endOfInput() {
+        if (!welcomedBefore) {
+            beforeWelcome.add(new Quit());
+            scheduleEchoDeadline();
+            return;
+        }
+        if (inputEnded) {
+            return;
+        }
+        inputEnded = true;
+        scheduleEchoDeadline();
+        finishIfConfirmed();
+    }
+
+    /** Starts the wait for the echoes at the first end of input, joined or not. */
+    private void scheduleEchoDeadline() {
+        if (!echoDeadlineScheduled) {
+            echoDeadlineScheduled = true;
+            loop.schedule(guarded(this::echoDeadlinePassed), echoDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void echoDeadlinePassed() {
+        if (closingWith != null) {
+            return;
+        }
+        if (welcomedBefore) {
+            err.println("... " + outbox.size() + " message(s) not confirmed by the server within "
+                    + seconds(echoDeadline));
+        } else {
+            err.println("... input ended and the room was not joined within " + seconds(echoDeadline));
+        }
+        close(EXIT_FAILURE);
+    }
+
+    private void finishIfConfirmed() {
+        if (inputEnded && outbox.isEmpty() && closingWith == null) {
+            close(EXIT_OK);
+        }
+    }
+
+    // ---- connection ----
+
+    private void connect() {
+        int current = ++attempt;
+        WebSocket.Builder builder = http.newWebSocketBuilder()
+                .subprotocols(WireFormat.JSON_SUBPROTOCOL)
+                .connectTimeout(CONNECT_TIMEOUT);
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        builder.buildAsync(endpoint.uri(lastId), new Listener(current)).whenComplete((ws, failure) -> {
+            if (failure != null) {
+                post(() -> connectFailed(current, failure));
+            }
+        });
+    }
+
+    private void connectFailed(int current, Throwable failure) {
+        if (current != attempt || closingWith != null) {
+            finishIfClosing();
+            return;
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof WebSocketHandshakeException refusal) {
+            int code = refusal.getResponse().statusCode();
+            String why = "refused: HTTP " + code + bodyLine(refusal.getResponse().body());
+            if (FINAL_REFUSALS.contains(code)) {
+                fail(why);
+            } else {
+                reconnectLater(why);
+            }
+        } else {
+            reconnectLater("could not connect: " + ChatServer.problem(cause));
+        }
+    }
+
+    private void closed(int current, int code, String reason) {
+        if (current != attempt || finishIfClosing()) {
+            return;
+        }
+        String why = code == ABNORMAL_CLOSURE ? "connection lost (1006)"
+                : "closed by the server: " + code + (reason.isEmpty() ? "" : " " + reason);
+        if (FINAL_CLOSE_CODES.contains(code)) {
+            fail(why);
+        } else {
+            reconnectLater(why);
+        }
+    }
+
+    private void failed(int current, Throwable error) {
+        if (current != attempt || finishIfClosing()) {
+            return;
+        }
+        reconnectLater("connection lost: " + ChatServer.problem(error));
+    }
+
+    private boolean finishIfClosing() {
+        if (closingWith != null) {
+            finish(closingWith);
+            return true;
+        }
+        return false;
+    }
+
+    private void reconnectLater(String why) {
+        attempt++;
+        if (socket != null) {
+            socket.abort();
+            socket = null;
+        }
+        Duration wait = backoff.next();
+        err.println("... " + why + "; reconnecting in " + seconds(wait));
+        loop.schedule(guarded(this::connect), wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void close(int exitStatus) {
+        closingWith = exitStatus;
+        WebSocket ws = socket;
+        if (ws == null) {
+            finish(exitStatus);
+            return;
+        }
+        sending.handle((r, e) -> null).thenCompose(x -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
+        loop.schedule(guarded(() -> finish(exitStatus)), CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void fail(String why) {
+        err.println("... " + why);
+        finish(EXIT_FAILURE);
+    }
+
+    private void finish(int exitStatus) {
+        if (socket != null && !socket.isInputClosed()) {
+            socket.abort();
+        }
+        socket = null;
+        exit.complete(exitStatus);
+    }
+
+    private void send(String frame) {
+        WebSocket ws = socket;
+        if (ws != null && closingWith == null) {
+            sending = sending.handle((r, e) -> null).thenCompose(x -> ws.sendText(frame, true));
+        }
+    }
+
+    // ---- events ----
+
+    private void received(int current, WebSocket ws, String frame) {
+        if (current != attempt) {
+            return;
+        }
+        Event event;
+        try {
+            event = JsonFrames.read(frame);
+        } catch (IOException e) {
+            err.println("... ignored a frame that is not a chat event (" + e.getMessage() + ")");
+            return;
+        }
+        switch (event.type()) {
+            case "welcome" -> welcomed(ws, event);
+            case "message" -> {
+                outbox.settle(event.text("ref"));
+                showRoomEntry(event);
+            }
+            case "notice" -> showRoomEntry(event);
+            case "join" -> {
+                members.joined(event.text("user"));
+                out.println(lines.join(event));
+            }
+            case "leave" -> {
+                members.left(event.text("user"));
+                out.println(lines.leave(event));
+            }
+            case "presence" -> {
+                members.status(event.text("user"), event.text("status"));
+                out.println(lines.presence(event));
+            }
+            case "private" -> {
+                outbox.settle(event.text("ref"));
+                if (firstSight(event)) {
+                    out.println(lines.privateMessage(event, me));
+                }
+            }
+            case "error" -> {
+                outbox.settle(event.text("ref"));
+                out.println(lines.error(event));
+            }
+            default -> {
+                // typing, pong, signal and history pages: nothing a terminal shows
+            }
+        }
+        finishIfConfirmed();
+    }
+
+    private void welcomed(WebSocket ws, Event welcome) {
+        socket = ws;
+        sending = CompletableFuture.completedFuture(null);
+        me = welcome.text("user");
+        members.replaceAll(statusByUser(welcome.objects("members")));
+        announce(welcome);
+        List<Event> unseen = new ArrayList<>();
+        for (Event entry : welcome.objects("history")) {
+            if (showRoomEntry(entry)) {
+                unseen.add(entry);
+            }
+        }
+        for (Outgoing outgoing : outbox.unsettledAfter(welcomedBefore ? unseen : List.of(), me)) {
+            send(outgoing.frame());
+        }
+        if (!"online".equals(status)) {
+            send(JsonFrames.object("type", "presence", "status", status));
+        }
+        backoff.reset();
+        if (!welcomedBefore) {
+            welcomedBefore = true;
+            beforeWelcome.forEach(this::handle);
+            beforeWelcome.clear();
+        }
+    }
+
+    private void announce(Event welcome) {
+        if (!welcomedBefore) {
+            err.println("... connected to " + welcome.text("room") + " as " + me);
+        } else if (welcome.flag("recovered")) {
+            err.println("... reconnected, caught up");
+        } else {
+            err.println("... reconnected, some messages were missed");
+        }
+    }
+
+    /** Prints a message or notice the first time its id is seen; returns whether it did. */
+    private boolean showRoomEntry(Event entry) {
+        if (!firstSight(entry)) {
+            return false;
+        }
+        lastId = entry.text("id");
+        out.println("notice".equals(entry.type()) ? lines.notice(entry) : lines.message(entry));
+        return true;
+    }
+
+    private boolean firstSight(Event event) {
+        String id = event.text("id");
+        return id == null || seenIds.add(event.type() + ":" + id);
+    }
+
+    private static Map<String, String> statusByUser(List<Event> members) {
+        Map<String, String> statusByUser = new LinkedHashMap<>();
+        members.forEach(member -> statusByUser.put(member.text("user"), member.text("status")));
+        return statusByUser;
+    }
+
+    // ---- plumbing ----
+
+    private void post(Runnable task) {
+        try {
+            loop.execute(guarded(task));
+        } catch (RejectedExecutionException e) {
+            // the session has ended: nothing is listening any more
+        }
+    }
+
+    /** The task, with a failure it throws ending the session with a line instead of vanishing. */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                fail("internal error: " + e);
+            }
+        };
+    }
+
+    private static String bodyLine(Object body) {
+        return body instanceof String text && !text.isBlank() ? " " + text.strip().lines().findFirst().orElse("") : "";
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+
+    /** Passes one connection's events to the loop, tagged with its attempt. */
+    private final class Listener implements WebSocket.Listener {
+
+        private final int connection;
+        private final StringBuilder partial = new StringBuilder();
+
+        Listener(int connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                post(() -> received(connection, ws, frame));
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            post(() -> closed(connection, code, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            post(() -> failed(connection, error));
+        }
+    }
+}
