@@ -18,7 +18,9 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +86,10 @@ final class JsonSession {
     private int attempt;
     /** The connection once its welcome arrived; null while there is none. */
     private WebSocket socket;
+    /** Frames for {@link #socket} that the pacer holds back, oldest first. */
+    private final Deque<String> unsent = new ArrayDeque<>();
+    private SendPacer pacer = SendPacer.forLimits(0, 0, 0);
+    private boolean drainScheduled;
     /** The last send on {@link #socket}: the JDK's WebSocket takes one at a time. */
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     private String me;
@@ -268,6 +274,7 @@ final class JsonSession {
 
     private void reconnectLater(String why) {
         attempt++;
+        unsent.clear();
         if (socket != null) {
             socket.abort();
             socket = null;
@@ -301,7 +308,29 @@ final class JsonSession {
         exit.complete(exitStatus);
     }
 
+    /** Sends {@code frame} on the current connection, as soon as the pacer lets it go. */
     private void send(String frame) {
+        if (socket != null && closingWith == null) {
+            unsent.add(frame);
+            drain();
+        }
+    }
+
+    private void drain() {
+        long now = System.nanoTime();
+        while (!unsent.isEmpty() && pacer.tryTake(now)) {
+            write(unsent.poll());
+        }
+        if (!unsent.isEmpty() && !drainScheduled) {
+            drainScheduled = true;
+            loop.schedule(guarded(() -> {
+                drainScheduled = false;
+                drain();
+            }), pacer.nanosUntilNext(now), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void write(String frame) {
         WebSocket ws = socket;
         if (ws != null && closingWith == null) {
             sending = sending.handle((r, e) -> null).thenCompose(x -> ws.sendText(frame, true));
@@ -360,6 +389,9 @@ final class JsonSession {
     private void welcomed(WebSocket ws, Event welcome) {
         socket = ws;
         sending = CompletableFuture.completedFuture(null);
+        unsent.clear();
+        Event limits = welcome.object("limits");
+        pacer = SendPacer.forLimits(limits.number("rateBurst", 0), limits.decimal("ratePerSecond", 0), System.nanoTime());
         me = welcome.text("user");
         members.replaceAll(statusByUser(welcome.objects("members")));
         announce(welcome);

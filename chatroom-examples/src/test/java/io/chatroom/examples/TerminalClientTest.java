@@ -118,17 +118,19 @@ class TerminalClientTest {
         awaitEvent(bob, "message", "from", "Alice", "text", "/dance");
     }
 
+    /** More lines than the server's rate limit lets through at once: the client paces them. */
     @Test
     void endOfInputWaitsUntilTheServerEchoedEveryLineThenClosesNormallyAndExitsZero() {
         ChatClient bob = member("Bob");
         TerminalUnderTest alice = terminal(server.endpoint(), "Alice");
-        for (int i = 1; i <= 5; i++) {
+        int lines = 2 * ChatSettings.DEFAULT_RATE_BURST + 5;
+        for (int i = 1; i <= lines; i++) {
             alice.type("line " + i);
         }
         alice.endInput();
 
         assertEquals(0, alice.awaitExit(), alice::transcript);
-        for (int i = 1; i <= 5; i++) {
+        for (int i = 1; i <= lines; i++) {
             awaitEvent(bob, "message", "from", "Alice", "text", "line " + i);
             alice.assertShownOnce("] Alice: line " + i);
         }
