@@ -1,5 +1,8 @@
 package io.chatroom.examples;
 
+import io.chatroom.examples.terminal.ChatEndpoint;
+import io.chatroom.examples.terminal.JsonSession;
+import io.chatroom.examples.terminal.TextSession;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -8,7 +11,6 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,11 +114,8 @@ public final class TerminalClient implements Callable<Integer> {
     public Integer call() {
         ChatEndpoint endpoint = endpoint();
         BufferedReader input = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        if (text) {
-            return new TextSession(endpoint.uri(null), token, out, err).run(input);
-        }
-        Backoff backoff = new Backoff(Backoff.DEFAULT_FIRST, Backoff.DEFAULT_MAX, () -> ThreadLocalRandom.current().nextDouble());
-        return new JsonSession(endpoint, token, out, err, backoff, JsonSession.DEFAULT_ECHO_DEADLINE).run(input);
+        return text ? new TextSession(endpoint, token, out, err).run(input)
+                : new JsonSession(endpoint, token, out, err).run(input);
     }
 
     private ChatEndpoint endpoint() {
@@ -130,7 +129,7 @@ public final class TerminalClient implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!endpoint.parameters().containsKey("user") && token == null) {
+        if (!endpoint.namesUser() && token == null) {
             throw new ParameterException(spec.commandLine(), "no user: give --user NAME (or --token)");
         }
         return endpoint;

@@ -1,6 +1,6 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
-import io.chatroom.examples.JsonFrames.Event;
+import io.chatroom.examples.terminal.JsonFrames.Event;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@link TerminalClient}'s messages that the server has not yet echoed back, by
+ * The terminal client's messages that the server has not yet echoed back, by
  * {@code ref}, oldest first: what end of input waits for, and what a reconnection sends again
  * unless the recovered history shows the server took it. Not thread-safe: the client's event
  * loop owns it.

@@ -1,12 +1,12 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
-import io.chatroom.examples.JsonFrames.Event;
+import io.chatroom.examples.terminal.JsonFrames.Event;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 /**
- * One readable line for each JSON-mode event the {@link TerminalClient} prints, such as
+ * One readable line for each JSON-mode event the terminal client prints, such as
  * {@code [12:01] Alice: hello}; the same words as text mode where it has them (PROTOCOL
  * section 3).
  */

@@ -1,4 +1,4 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,12 +11,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The {@link TerminalClient} in text mode ({@code --text}), as it was before JSON mode: each
+ * The terminal client in text mode ({@code --text}), as it was before JSON mode: each
  * input line is sent as it is (the server reads the commands), each frame received is printed
  * as it is. One connection, no reconnection; at end of input it closes with 1000 and returns
  * 0 once the server has closed normally, 1 otherwise.
  */
-final class TextSession {
+public final class TextSession {
 
     private final URI uri;
     private final String token;
@@ -24,15 +24,16 @@ final class TextSession {
     private final PrintStream err;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
-    TextSession(URI uri, String token, PrintStream out, PrintStream err) {
-        this.uri = uri;
+    /** @param token credentials sent as {@code Authorization: Bearer}, or null */
+    public TextSession(ChatEndpoint endpoint, String token, PrintStream out, PrintStream err) {
+        this.uri = endpoint.uri(null);
         this.token = token;
         this.out = out;
         this.err = err;
     }
 
     /** Chats until end of input or the server closes; returns the exit status. */
-    int run(BufferedReader input) {
+    public int run(BufferedReader input) {
         WebSocket ws;
         try {
             WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
@@ -41,7 +42,7 @@ final class TextSession {
             }
             ws = builder.buildAsync(uri, new Printer()).join();
         } catch (CompletionException e) {
-            err.println("... could not connect: " + ChatServer.problem(e));
+            err.println("... could not connect: " + Problems.describe(e));
             return JsonSession.EXIT_FAILURE;
         }
         Thread reader = new Thread(() -> forward(input, ws), "terminal-input");
@@ -57,7 +58,7 @@ final class TextSession {
             }
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
         } catch (IOException | CompletionException e) {
-            err.println("... " + ChatServer.problem(e));
+            err.println("... " + Problems.describe(e));
             exit.complete(JsonSession.EXIT_FAILURE);
         }
     }
@@ -87,7 +88,7 @@ final class TextSession {
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            err.println("... connection failed: " + ChatServer.problem(error));
+            err.println("... connection failed: " + Problems.describe(error));
             exit.complete(JsonSession.EXIT_FAILURE);
         }
     }

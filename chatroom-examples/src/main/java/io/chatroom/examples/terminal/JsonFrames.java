@@ -1,4 +1,4 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON-mode frames for the {@link TerminalClient}, read and written with Jackson's streaming
+ * JSON-mode frames for the terminal client, read and written with Jackson's streaming
  * API as the core does: a frame read becomes maps, lists, strings, numbers and booleans.
  */
 final class JsonFrames {

@@ -1,4 +1,4 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;

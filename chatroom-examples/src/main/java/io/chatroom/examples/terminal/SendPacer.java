@@ -1,7 +1,7 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 /**
- * Keeps the {@link TerminalClient} under the server's rate limit (the welcome's
+ * Keeps the terminal client under the server's rate limit (the welcome's
  * {@code limits.rateBurst} and {@code limits.ratePerSecond}), with a margin for the network's
  * jitter, so that a script piping many lines is paced instead of refused with
  * {@code rate_limited} (and, sending on regardless, closed for rate abuse). A token bucket

@@ -1,22 +1,27 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Where the {@link TerminalClient} connects: the server's {@code ws://} or {@code wss://}
+ * Where the terminal client connects: the server's {@code ws://} or {@code wss://}
  * URL with the handshake parameters of PROTOCOL section 1, and {@code since} added for each
- * reconnection.
+ * reconnection. Immutable.
  */
-record ChatEndpoint(URI base, Map<String, String> parameters) {
+public final class ChatEndpoint {
 
-    ChatEndpoint {
-        parameters = Map.copyOf(parameters);
+    private final URI base;
+    private final Map<String, String> parameters;
+
+    private ChatEndpoint(URI base, Map<String, String> parameters) {
+        this.base = base;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /**
@@ -25,7 +30,7 @@ record ChatEndpoint(URI base, Map<String, String> parameters) {
      *
      * @throws IllegalArgumentException when the URL is not {@code ws://} or {@code wss://}, or no room is named
      */
-    static ChatEndpoint of(URI url, String room, String user) {
+    public static ChatEndpoint of(URI url, String room, String user) {
         if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
             throw new IllegalArgumentException("the URL must start with ws:// or wss://: " + url);
         }
@@ -39,8 +44,9 @@ record ChatEndpoint(URI base, Map<String, String> parameters) {
         return new ChatEndpoint(base, parameters);
     }
 
-    String room() {
-        return parameters.get("room");
+    /** Whether the handshake names the user (without it, only an authenticator's token can). */
+    public boolean namesUser() {
+        return parameters.containsKey("user");
     }
 
     /** The handshake URL, resuming after message {@code since} unless it is null. */

@@ -1,9 +1,9 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 import java.util.Locale;
 
 /**
- * One line typed into the {@link TerminalClient}: a chat message, or a command such as
+ * One line typed into the terminal client: a chat message, or a command such as
  * {@code /msg "Mary Ann" hi}, parsed as the server parses text mode (PROTOCOL section 3).
  */
 sealed interface TerminalCommand {

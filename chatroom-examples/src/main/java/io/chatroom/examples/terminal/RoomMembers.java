@@ -1,10 +1,10 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The members of the {@link TerminalClient}'s room and their presence status, as the welcome,
+ * The members of the terminal client's room and their presence status, as the welcome,
  * join, leave and presence events tell them (JSON mode has no {@code /who} request).
  * Not thread-safe: the client's event loop owns it.
  */

@@ -1,15 +1,15 @@
-package io.chatroom.examples;
+package io.chatroom.examples.terminal;
 
 import io.chatroom.WireFormat;
-import io.chatroom.examples.JsonFrames.Event;
-import io.chatroom.examples.Outbox.Outgoing;
-import io.chatroom.examples.TerminalCommand.Blank;
-import io.chatroom.examples.TerminalCommand.Chat;
-import io.chatroom.examples.TerminalCommand.Invalid;
-import io.chatroom.examples.TerminalCommand.Presence;
-import io.chatroom.examples.TerminalCommand.Private;
-import io.chatroom.examples.TerminalCommand.Quit;
-import io.chatroom.examples.TerminalCommand.Who;
+import io.chatroom.examples.terminal.JsonFrames.Event;
+import io.chatroom.examples.terminal.Outbox.Outgoing;
+import io.chatroom.examples.terminal.TerminalCommand.Blank;
+import io.chatroom.examples.terminal.TerminalCommand.Chat;
+import io.chatroom.examples.terminal.TerminalCommand.Invalid;
+import io.chatroom.examples.terminal.TerminalCommand.Presence;
+import io.chatroom.examples.terminal.TerminalCommand.Private;
+import io.chatroom.examples.terminal.TerminalCommand.Quit;
+import io.chatroom.examples.terminal.TerminalCommand.Who;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,10 +33,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@link TerminalClient} in JSON mode: prints one line per event on {@code out} and
+ * The terminal client in JSON mode: prints one line per event on {@code out} and
  * connection news ({@code ... reconnecting in 1.2 s}) on {@code err}; sends each input line
  * as a message or command; reconnects with back-off, resuming with {@code since} and showing
  * each message once; at end of input waits for the server's echo of what it sent, then closes
@@ -45,10 +46,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: one event loop owns every mutable field; the WebSocket listener and the input
  * reader only post to it.
  */
-final class JsonSession {
+public final class JsonSession {
 
     /** How long end of input waits for the server to echo the messages sent. */
-    static final Duration DEFAULT_ECHO_DEADLINE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_ECHO_DEADLINE = Duration.ofSeconds(10);
 
     /** Exit status after end of input with every message echoed. */
     static final int EXIT_OK = 0;
@@ -101,6 +102,17 @@ final class JsonSession {
     /** The exit status once the client has started closing; null before. */
     private Integer closingWith;
 
+    /**
+     * A session that reconnects after 0.5 s doubling to 15 s, with full jitter, and waits
+     * {@link #DEFAULT_ECHO_DEADLINE} for its echoes at end of input.
+     *
+     * @param token credentials sent as {@code Authorization: Bearer}, or null
+     */
+    public JsonSession(ChatEndpoint endpoint, String token, PrintStream out, PrintStream err) {
+        this(endpoint, token, out, err, new Backoff(Backoff.DEFAULT_FIRST, Backoff.DEFAULT_MAX,
+                () -> ThreadLocalRandom.current().nextDouble()), DEFAULT_ECHO_DEADLINE);
+    }
+
     JsonSession(ChatEndpoint endpoint, String token, PrintStream out, PrintStream err, Backoff backoff,
             Duration echoDeadline) {
         this.endpoint = endpoint;
@@ -119,7 +131,7 @@ final class JsonSession {
     }
 
     /** Chats until input ends and is confirmed, or the server turns the client away; returns the exit status. */
-    int run(BufferedReader input) {
+    public int run(BufferedReader input) {
         post(this::connect);
         Thread reader = new Thread(() -> readInput(input), "terminal-input");
         reader.setDaemon(true);
@@ -141,7 +153,7 @@ final class JsonSession {
                 }
             }
         } catch (IOException e) {
-            post(() -> err.println("... could not read input: " + ChatServer.problem(e)));
+            post(() -> err.println("... could not read input: " + Problems.describe(e)));
         }
         post(this::endOfInput);
     }
@@ -240,7 +252,7 @@ final class JsonSession {
                 reconnectLater(why);
             }
         } else {
-            reconnectLater("could not connect: " + ChatServer.problem(cause));
+            reconnectLater("could not connect: " + Problems.describe(cause));
         }
     }
 
@@ -261,7 +273,7 @@ final class JsonSession {
         if (current != attempt || finishIfClosing()) {
             return;
         }
-        reconnectLater("connection lost: " + ChatServer.problem(error));
+        reconnectLater("connection lost: " + Problems.describe(error));
     }
 
     private boolean finishIfClosing() {
