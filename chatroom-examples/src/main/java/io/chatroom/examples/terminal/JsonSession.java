@@ -21,7 +21,6 @@ import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +56,10 @@ public final class JsonSession {
     static final int EXIT_FAILURE = 1;
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The welcome is the first frame; a connection without one is given up and made again. */
+    private static final Duration WELCOME_WAIT = Duration.ofSeconds(10);
+    /** Ids remembered to show each message once: ten times the most a recovery sends by default. */
+    private static final int SEEN_IDS_KEPT = 10_000;
     /** How long a close we sent waits for the server's answer before the connection is dropped. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     /** Removed by the application (4001), or policy such as an expired token (1008): coming back would not help. */
@@ -80,13 +83,15 @@ public final class JsonSession {
     private final Backoff backoff;
     private final RoomMembers members = new RoomMembers();
     private final Outbox outbox = new Outbox();
-    private final Set<String> seenIds = new HashSet<>();
+    private final SeenIds seen = new SeenIds(SEEN_IDS_KEPT);
     /** Input that arrived before the first welcome, handled once the room is known. */
     private final List<TerminalCommand> beforeWelcome = new ArrayList<>();
     /** The connection attempt whose events count; events of earlier ones are stale. */
     private int attempt;
-    /** The connection once its welcome arrived; null while there is none. */
+    /** The current attempt's connection once open; null while there is none. */
     private WebSocket socket;
+    /** Whether {@link #socket} has had its welcome: only then is anything sent on it. */
+    private boolean joined;
     /** Frames for {@link #socket} that the pacer holds back, oldest first. */
     private final Deque<String> unsent = new ArrayDeque<>();
     private SendPacer pacer = SendPacer.forLimits(0, 0, 0);
@@ -284,6 +289,20 @@ public final class JsonSession {
         return false;
     }
 
+    private void opened(int current, WebSocket ws) {
+        if (current != attempt || closingWith != null) {
+            ws.abort();
+            return;
+        }
+        socket = ws;
+        joined = false;
+        loop.schedule(guarded(() -> {
+            if (current == attempt && !joined && closingWith == null) {
+                reconnectLater("no welcome within " + seconds(WELCOME_WAIT));
+            }
+        }), WELCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void reconnectLater(String why) {
         attempt++;
         unsent.clear();
@@ -291,6 +310,7 @@ public final class JsonSession {
             socket.abort();
             socket = null;
         }
+        joined = false;
         Duration wait = backoff.next();
         err.println("... " + why + "; reconnecting in " + seconds(wait));
         loop.schedule(guarded(this::connect), wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -322,7 +342,7 @@ public final class JsonSession {
 
     /** Sends {@code frame} on the current connection, as soon as the pacer lets it go. */
     private void send(String frame) {
-        if (socket != null && closingWith == null) {
+        if (socket != null && joined && closingWith == null) {
             unsent.add(frame);
             drain();
         }
@@ -400,6 +420,7 @@ public final class JsonSession {
 
     private void welcomed(WebSocket ws, Event welcome) {
         socket = ws;
+        joined = true;
         sending = CompletableFuture.completedFuture(null);
         unsent.clear();
         Event limits = welcome.object("limits");
@@ -449,7 +470,7 @@ public final class JsonSession {
 
     private boolean firstSight(Event event) {
         String id = event.text("id");
-        return id == null || seenIds.add(event.type() + ":" + id);
+        return id == null || seen.add(event.type() + ":" + id);
     }
 
     private static Map<String, String> statusByUser(List<Event> members) {
@@ -495,6 +516,12 @@ public final class JsonSession {
 
         Listener(int connection) {
             this.connection = connection;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            post(() -> opened(connection, ws));
+            ws.request(1);
         }
 
         @Override

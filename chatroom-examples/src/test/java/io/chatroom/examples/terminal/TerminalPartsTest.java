@@ -56,6 +56,17 @@ class TerminalPartsTest {
     }
 
     @Test
+    void seenIdsAreNewOnceAndTheOldestAreForgottenPastTheBound() {
+        SeenIds seen = new SeenIds(2);
+        assertTrue(seen.add("a"));
+        assertFalse(seen.add("a"));
+        assertTrue(seen.add("b"));
+        assertTrue(seen.add("c"));
+        assertFalse(seen.add("b"));
+        assertTrue(seen.add("a"), "forgotten past two");
+    }
+
+    @Test
     void membersAreSortedAsTextModeSortsThemWithTheirStatus() {
         RoomMembers members = new RoomMembers();
         members.joined("bob");
