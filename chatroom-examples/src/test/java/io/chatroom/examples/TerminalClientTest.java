@@ -9,9 +9,11 @@ import io.chatroom.Hub;
 import io.chatroom.WireFormat;
 import io.chatroom.contract.ChatClient;
 import io.chatroom.testing.Json;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,6 +138,28 @@ class TerminalClientTest {
         }
         Map<String, Object> leave = awaitEvent(bob, "leave", "user", "Alice");
         assertEquals("closed", leave.get("reason"), "Alice closed normally");
+    }
+
+    /** As {@code printf 'hello\n/quit\n' | java ... TerminalClient ...} in a shell script. */
+    @Test
+    void aScriptPipingIntoTheClientProcessDeliversItsLinesAndExitsZero() throws Exception {
+        ChatClient bob = member("Bob");
+        Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TerminalClient.class.getName(),
+                "--url", server.endpoint().toString(), "--room", ROOM, "--user", "Alice")
+                .redirectErrorStream(true).start();
+        try {
+            try (OutputStream stdin = client.getOutputStream()) {
+                stdin.write("hello\n/quit\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(client.waitFor(TerminalUnderTest.DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the client exited");
+            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, client.exitValue(), output);
+            assertTrue(output.matches("(?s).*\\[\\d\\d:\\d\\d\\] Alice: hello\n.*"), output);
+            awaitEvent(bob, "message", "from", "Alice", "text", "hello");
+        } finally {
+            client.destroyForcibly();
+        }
     }
 
     @Test
