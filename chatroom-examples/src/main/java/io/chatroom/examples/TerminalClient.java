@@ -44,12 +44,15 @@ import picocli.CommandLine.Spec;
         customSynopsis = {"java -cp chatroom-server.jar io.chatroom.examples.TerminalClient [--url URL] --room ROOM "
                 + "--user NAME [--token TOKEN] [--text]", ""},
         description = {
-            "Chats in a room from a terminal or a script. Input lines are messages, or commands:",
-            "  /msg NAME TEXT   private message (a NAME with spaces in quotes: /msg \"Mary Ann\" hi)",
+            "Chats in a room from a terminal or a script. Each input line is a message,",
+            "or a command:",
+            "  /msg NAME TEXT   private message (/msg \"Mary Ann\" hi: a name with spaces)",
             "  /who             members of the room",
             "  /away, /back     presence status",
             "  /quit            leave (as end of input does)",
             "  //TEXT           the message /TEXT",
+            "Events go to stdout, one line each; connection news to stderr. At end of",
+            "input it waits until the server has echoed what it sent, then exits 0.",
             ""})
 public final class TerminalClient implements Callable<Integer> {
 

@@ -102,7 +102,7 @@ final class JsonFrames {
             return Boolean.TRUE.equals(fields.get(name));
         }
 
-        /** The field as a number of milliseconds or whatever it counts, or {@code fallback}. */
+        /** The field as a whole number, or {@code fallback} when it is absent or not a number. */
         long number(String name, long fallback) {
             return fields.get(name) instanceof Number n ? n.longValue() : fallback;
         }
