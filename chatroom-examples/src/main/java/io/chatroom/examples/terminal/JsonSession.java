@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JsonSession {
 
-    /** How long end of input waits for the server to echo the messages sent. */
+    /** How long end of input waits for the server to echo another of the messages sent. */
     public static final Duration DEFAULT_ECHO_DEADLINE = Duration.ofSeconds(10);
 
     /** Exit status after end of input with every message echoed. */
@@ -104,6 +104,8 @@ public final class JsonSession {
     private boolean welcomedBefore;
     private boolean inputEnded;
     private boolean echoDeadlineScheduled;
+    /** When end of input came, or the server echoed a message since: the echo deadline counts from there. */
+    private long lastProgress;
     /** The exit status once the client has started closing; null before. */
     private Integer closingWith;
 
@@ -202,16 +204,23 @@ public final class JsonSession {
     private void scheduleEchoDeadline() {
         if (!echoDeadlineScheduled) {
             echoDeadlineScheduled = true;
-            loop.schedule(guarded(this::echoDeadlinePassed), echoDeadline.toMillis(), TimeUnit.MILLISECONDS);
+            lastProgress = System.nanoTime();
+            loop.schedule(guarded(this::echoDeadlinePassed), echoDeadline.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
+    /** Gives up once the server has echoed nothing for the deadline (a long input is paced, so may take longer). */
     private void echoDeadlinePassed() {
         if (closingWith != null) {
             return;
         }
+        long left = echoDeadline.toNanos() - (System.nanoTime() - lastProgress);
+        if (left > 0) {
+            loop.schedule(guarded(this::echoDeadlinePassed), left, TimeUnit.NANOSECONDS);
+            return;
+        }
         if (welcomedBefore) {
-            err.println("... " + outbox.size() + " message(s) not confirmed by the server within "
+            err.println("... " + outbox.size() + " message(s) not echoed by the server: none came back for "
                     + seconds(echoDeadline));
         } else {
             err.println("... input ended and the room was not joined within " + seconds(echoDeadline));
@@ -385,7 +394,7 @@ public final class JsonSession {
         switch (event.type()) {
             case "welcome" -> welcomed(ws, event);
             case "message" -> {
-                outbox.settle(event.text("ref"));
+                settle(event);
                 showRoomEntry(event);
             }
             case "notice" -> showRoomEntry(event);
@@ -402,13 +411,13 @@ public final class JsonSession {
                 out.println(lines.presence(event));
             }
             case "private" -> {
-                outbox.settle(event.text("ref"));
+                settle(event);
                 if (firstSight(event)) {
                     out.println(lines.privateMessage(event, me));
                 }
             }
             case "error" -> {
-                outbox.settle(event.text("ref"));
+                settle(event);
                 out.println(lines.error(event));
             }
             default -> {
@@ -416,6 +425,12 @@ public final class JsonSession {
             }
         }
         finishIfConfirmed();
+    }
+
+    private void settle(Event echoOrError) {
+        if (outbox.settle(echoOrError.text("ref"))) {
+            lastProgress = System.nanoTime();
+        }
     }
 
     private void welcomed(WebSocket ws, Event welcome) {

@@ -40,11 +40,12 @@ final class Outbox {
         return add(to, text);
     }
 
-    /** The server echoed {@code ref}, or refused it with an error: either way it is no longer awaited. */
-    void settle(String ref) {
-        if (ref != null) {
-            pending.remove(ref);
-        }
+    /**
+     * The server echoed {@code ref}, or refused it with an error: either way it is no longer
+     * awaited. Returns whether it was.
+     */
+    boolean settle(String ref) {
+        return ref != null && pending.remove(ref) != null;
     }
 
     /**
