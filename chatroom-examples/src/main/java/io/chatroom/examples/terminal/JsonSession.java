@@ -21,10 +21,8 @@ import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,8 +56,6 @@ public final class JsonSession {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The welcome is the first frame; a connection without one is given up and made again. */
     private static final Duration WELCOME_WAIT = Duration.ofSeconds(10);
-    /** Ids remembered to show each message once: ten times the most a recovery sends by default. */
-    private static final int SEEN_IDS_KEPT = 10_000;
     /** How long a close we sent waits for the server's answer before the connection is dropped. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     /** Removed by the application (4001), or policy such as an expired token (1008): coming back would not help. */
@@ -71,19 +67,16 @@ public final class JsonSession {
 
     private final ChatEndpoint endpoint;
     private final String token;
-    private final PrintStream out;
     private final PrintStream err;
     private final HttpClient http;
     private final Duration echoDeadline;
-    private final EventLines lines;
     private final ScheduledExecutorService loop;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
     // Owned by the loop.
     private final Backoff backoff;
-    private final RoomMembers members = new RoomMembers();
+    private final RoomView room;
     private final Outbox outbox = new Outbox();
-    private final SeenIds seen = new SeenIds(SEEN_IDS_KEPT);
     /** Input that arrived before the first welcome, handled once the room is known. */
     private final List<TerminalCommand> beforeWelcome = new ArrayList<>();
     /** The connection attempt whose events count; events of earlier ones are stale. */
@@ -98,8 +91,6 @@ public final class JsonSession {
     private boolean drainScheduled;
     /** The last send on {@link #socket}: the JDK's WebSocket takes one at a time. */
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
-    private String me;
-    private String lastId;
     private String status = "online";
     private boolean welcomedBefore;
     private boolean inputEnded;
@@ -124,11 +115,10 @@ public final class JsonSession {
             Duration echoDeadline) {
         this.endpoint = endpoint;
         this.token = token;
-        this.out = out;
         this.err = err;
         this.backoff = backoff;
         this.echoDeadline = echoDeadline;
-        this.lines = new EventLines(ZoneId.systemDefault());
+        this.room = new RoomView(out, ZoneId.systemDefault());
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         this.loop = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "terminal-client");
@@ -176,9 +166,9 @@ public final class JsonSession {
             status = presence.status();
             send(JsonFrames.object("type", "presence", "status", status));
         } else if (command instanceof Who) {
-            out.println(members.line());
+            room.showMembers();
         } else if (command instanceof Invalid invalid) {
-            out.println("Error: " + invalid.problem());
+            room.showLocalError(invalid.problem());
         } else if (command instanceof Quit) {
             endOfInput();
         } else if (!(command instanceof Blank)) {
@@ -244,7 +234,7 @@ public final class JsonSession {
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
-        builder.buildAsync(endpoint.uri(lastId), new Listener(current)).whenComplete((ws, failure) -> {
+        builder.buildAsync(endpoint.uri(room.lastId()), new Listener(current)).whenComplete((ws, failure) -> {
             if (failure != null) {
                 post(() -> connectFailed(current, failure));
             }
@@ -391,44 +381,18 @@ public final class JsonSession {
             err.println("... ignored a frame that is not a chat event (" + e.getMessage() + ")");
             return;
         }
-        switch (event.type()) {
-            case "welcome" -> welcomed(ws, event);
-            case "message" -> {
-                settle(event);
-                showRoomEntry(event);
-            }
-            case "notice" -> showRoomEntry(event);
-            case "join" -> {
-                members.joined(event.text("user"));
-                out.println(lines.join(event));
-            }
-            case "leave" -> {
-                members.left(event.text("user"));
-                out.println(lines.leave(event));
-            }
-            case "presence" -> {
-                members.status(event.text("user"), event.text("status"));
-                out.println(lines.presence(event));
-            }
-            case "private" -> {
-                settle(event);
-                if (firstSight(event)) {
-                    out.println(lines.privateMessage(event, me));
-                }
-            }
-            case "error" -> {
-                settle(event);
-                out.println(lines.error(event));
-            }
-            default -> {
-                // typing, pong, signal and history pages: nothing a terminal shows
-            }
+        if ("welcome".equals(event.type())) {
+            welcomed(ws, event);
+        } else {
+            settle(event);
+            room.show(event);
         }
         finishIfConfirmed();
     }
 
-    private void settle(Event echoOrError) {
-        if (outbox.settle(echoOrError.text("ref"))) {
+    /** An echo of a message sent, or an error about it (either carries its {@code ref}): no longer awaited. */
+    private void settle(Event event) {
+        if (outbox.settle(event.text("ref"))) {
             lastProgress = System.nanoTime();
         }
     }
@@ -440,16 +404,9 @@ public final class JsonSession {
         unsent.clear();
         Event limits = welcome.object("limits");
         pacer = SendPacer.forLimits(limits.number("rateBurst", 0), limits.decimal("ratePerSecond", 0), System.nanoTime());
-        me = welcome.text("user");
-        members.replaceAll(statusByUser(welcome.objects("members")));
         announce(welcome);
-        List<Event> unseen = new ArrayList<>();
-        for (Event entry : welcome.objects("history")) {
-            if (showRoomEntry(entry)) {
-                unseen.add(entry);
-            }
-        }
-        for (Outgoing outgoing : outbox.unsettledAfter(welcomedBefore ? unseen : List.of(), me)) {
+        List<Event> unseen = room.welcome(welcome);
+        for (Outgoing outgoing : outbox.unsettledAfter(welcomedBefore ? unseen : List.of(), room.me())) {
             send(outgoing.frame());
         }
         if (!"online".equals(status)) {
@@ -465,33 +422,12 @@ public final class JsonSession {
 
     private void announce(Event welcome) {
         if (!welcomedBefore) {
-            err.println("... connected to " + welcome.text("room") + " as " + me);
+            err.println("... connected to " + welcome.text("room") + " as " + welcome.text("user"));
         } else if (welcome.flag("recovered")) {
             err.println("... reconnected, caught up");
         } else {
             err.println("... reconnected, some messages were missed");
         }
-    }
-
-    /** Prints a message or notice the first time its id is seen; returns whether it did. */
-    private boolean showRoomEntry(Event entry) {
-        if (!firstSight(entry)) {
-            return false;
-        }
-        lastId = entry.text("id");
-        out.println("notice".equals(entry.type()) ? lines.notice(entry) : lines.message(entry));
-        return true;
-    }
-
-    private boolean firstSight(Event event) {
-        String id = event.text("id");
-        return id == null || seen.add(event.type() + ":" + id);
-    }
-
-    private static Map<String, String> statusByUser(List<Event> members) {
-        Map<String, String> statusByUser = new LinkedHashMap<>();
-        members.forEach(member -> statusByUser.put(member.text("user"), member.text("status")));
-        return statusByUser;
     }
 
     // ---- plumbing ----
