@@ -18,9 +18,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -83,14 +81,8 @@ public final class JsonSession {
     private int attempt;
     /** The current attempt's connection once open; null while there is none. */
     private WebSocket socket;
-    /** Whether {@link #socket} has had its welcome: only then is anything sent on it. */
-    private boolean joined;
-    /** Frames for {@link #socket} that the pacer holds back, oldest first. */
-    private final Deque<String> unsent = new ArrayDeque<>();
-    private SendPacer pacer = SendPacer.forLimits(0, 0, 0);
-    private boolean drainScheduled;
-    /** The last send on {@link #socket}: the JDK's WebSocket takes one at a time. */
-    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+    /** Sends on {@link #socket} once it has had its welcome; detached before and while closing. */
+    private final PacedSender sender;
     private String status = "online";
     private boolean welcomedBefore;
     private boolean inputEnded;
@@ -125,6 +117,7 @@ public final class JsonSession {
             thread.setDaemon(true);
             return thread;
         });
+        this.sender = new PacedSender((nanos, task) -> loop.schedule(guarded(task), nanos, TimeUnit.NANOSECONDS));
     }
 
     /** Chats until input ends and is confirmed, or the server turns the client away; returns the exit status. */
@@ -159,12 +152,12 @@ public final class JsonSession {
         if (!welcomedBefore) {
             beforeWelcome.add(command);
         } else if (command instanceof Chat chat) {
-            send(outbox.message(chat.text()).frame());
+            sender.send(outbox.message(chat.text()).frame());
         } else if (command instanceof Private message) {
-            send(outbox.privateMessage(message.to(), message.text()).frame());
+            sender.send(outbox.privateMessage(message.to(), message.text()).frame());
         } else if (command instanceof Presence presence) {
             status = presence.status();
-            send(JsonFrames.object("type", "presence", "status", status));
+            sender.send(JsonFrames.object("type", "presence", "status", status));
         } else if (command instanceof Who) {
             room.showMembers();
         } else if (command instanceof Invalid invalid) {
@@ -294,9 +287,8 @@ public final class JsonSession {
             return;
         }
         socket = ws;
-        joined = false;
         loop.schedule(guarded(() -> {
-            if (current == attempt && !joined && closingWith == null) {
+            if (current == attempt && !sender.isAttached() && closingWith == null) {
                 reconnectLater("no welcome within " + seconds(WELCOME_WAIT));
             }
         }), WELCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -304,12 +296,11 @@ public final class JsonSession {
 
     private void reconnectLater(String why) {
         attempt++;
-        unsent.clear();
+        sender.detach();
         if (socket != null) {
             socket.abort();
             socket = null;
         }
-        joined = false;
         Duration wait = backoff.next();
         err.println("... " + why + "; reconnecting in " + seconds(wait));
         loop.schedule(guarded(this::connect), wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -317,12 +308,11 @@ public final class JsonSession {
 
     private void close(int exitStatus) {
         closingWith = exitStatus;
-        WebSocket ws = socket;
-        if (ws == null) {
+        if (socket == null) {
             finish(exitStatus);
             return;
         }
-        sending.handle((r, e) -> null).thenCompose(x -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
+        sender.close();
         loop.schedule(guarded(() -> finish(exitStatus)), CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -337,35 +327,6 @@ public final class JsonSession {
         }
         socket = null;
         exit.complete(exitStatus);
-    }
-
-    /** Sends {@code frame} on the current connection, as soon as the pacer lets it go. */
-    private void send(String frame) {
-        if (socket != null && joined && closingWith == null) {
-            unsent.add(frame);
-            drain();
-        }
-    }
-
-    private void drain() {
-        long now = System.nanoTime();
-        while (!unsent.isEmpty() && pacer.tryTake(now)) {
-            write(unsent.poll());
-        }
-        if (!unsent.isEmpty() && !drainScheduled) {
-            drainScheduled = true;
-            loop.schedule(guarded(() -> {
-                drainScheduled = false;
-                drain();
-            }), pacer.nanosUntilNext(now), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void write(String frame) {
-        WebSocket ws = socket;
-        if (ws != null && closingWith == null) {
-            sending = sending.handle((r, e) -> null).thenCompose(x -> ws.sendText(frame, true));
-        }
     }
 
     // ---- events ----
@@ -399,18 +360,16 @@ public final class JsonSession {
 
     private void welcomed(WebSocket ws, Event welcome) {
         socket = ws;
-        joined = true;
-        sending = CompletableFuture.completedFuture(null);
-        unsent.clear();
         Event limits = welcome.object("limits");
-        pacer = SendPacer.forLimits(limits.number("rateBurst", 0), limits.decimal("ratePerSecond", 0), System.nanoTime());
+        sender.attach(ws, SendPacer.forLimits(limits.number("rateBurst", 0), limits.decimal("ratePerSecond", 0),
+                System.nanoTime()));
         announce(welcome);
         List<Event> unseen = room.welcome(welcome);
         for (Outgoing outgoing : outbox.unsettledAfter(welcomedBefore ? unseen : List.of(), room.me())) {
-            send(outgoing.frame());
+            sender.send(outgoing.frame());
         }
         if (!"online".equals(status)) {
-            send(JsonFrames.object("type", "presence", "status", status));
+            sender.send(JsonFrames.object("type", "presence", "status", status));
         }
         backoff.reset();
         if (!welcomedBefore) {
