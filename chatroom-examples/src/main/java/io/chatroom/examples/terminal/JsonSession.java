@@ -75,14 +75,15 @@ public final class JsonSession {
     private final Backoff backoff;
     private final RoomView room;
     private final Outbox outbox = new Outbox();
+    /** Sends on {@link #socket} once it has had its welcome; detached before and while closing. */
+    private final PacedSender sender;
     /** Input that arrived before the first welcome, handled once the room is known. */
     private final List<TerminalCommand> beforeWelcome = new ArrayList<>();
     /** The connection attempt whose events count; events of earlier ones are stale. */
     private int attempt;
     /** The current attempt's connection once open; null while there is none. */
     private WebSocket socket;
-    /** Sends on {@link #socket} once it has had its welcome; detached before and while closing. */
-    private final PacedSender sender;
+    /** The presence chosen with /away or /back, sent again after a reconnection. */
     private String status = "online";
     private boolean welcomedBefore;
     private boolean inputEnded;
