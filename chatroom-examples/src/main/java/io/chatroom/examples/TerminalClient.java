@@ -1,91 +1,140 @@
 package io.chatroom.examples;
 
+import io.chatroom.examples.terminal.ChatEndpoint;
+import io.chatroom.examples.terminal.JsonSession;
+import io.chatroom.examples.terminal.TextSession;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * A terminal chat client in text mode, for machines without websocat: each line typed is
- * one message (or command, such as {@code /who}); each frame received is printed on a line.
+ * A terminal chat client: each line typed (or piped in) is a message or a command such as
+ * {@code /msg Bob hi}; each event is printed as one readable line, such as
+ * {@code [12:01] Alice: hello}. It speaks JSON mode, tracks the member list, reconnects with
+ * back-off without showing a message twice, and at end of input waits until the server has
+ * echoed what it sent, so that a script can pipe messages into it.
  *
  * <pre>
  * java -cp chatroom-examples/target/chatroom-server.jar io.chatroom.examples.TerminalClient \
- *     'ws://localhost:8080/ws?room=general&amp;user=Alice'
+ *     --url ws://localhost:8080/ws --room general --user Alice
  * </pre>
  *
- * Exits 0 when the server closes the connection normally, 1 when it fails, 2 on bad usage.
+ * <p>Events go to stdout, connection news ({@code ... reconnecting in 1.2 s}) to stderr.
+ * Exit status: 0 at end of input (or {@code /quit}) with every message echoed; 1 when the
+ * server refuses the handshake (400, 401, 403), removes the client (4001) or closes it for
+ * policy (1008), or the messages sent were not echoed in time; 2 for a bad flag or value, one
+ * line on stderr.
  */
-public final class TerminalClient {
+@Command(
+        name = "TerminalClient",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        customSynopsis = {"java -cp chatroom-server.jar io.chatroom.examples.TerminalClient [--url URL] --room ROOM "
+                + "--user NAME [--token TOKEN] [--text]", ""},
+        description = {
+            "Chats in a room from a terminal or a script. Each input line is a message,",
+            "or a command:",
+            "  /msg NAME TEXT   private message (/msg \"Mary Ann\" hi: a name with spaces)",
+            "  /who             members of the room",
+            "  /away, /back     presence status",
+            "  /quit            leave (as end of input does)",
+            "  //TEXT           the message /TEXT",
+            "Events go to stdout, one line each; connection news to stderr. At end of",
+            "input it waits until the server has echoed what it sent, then exits 0.",
+            ""})
+public final class TerminalClient implements Callable<Integer> {
 
-    private TerminalClient() {
+    /** The example server's endpoint on this machine. */
+    static final String DEFAULT_URL = "ws://localhost:8080/ws";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "URL", hidden = true,
+            description = "The earlier form: the URL with room and user in its query, as --url")
+    private URI positionalUrl;
+
+    @Option(names = "--url", paramLabel = "URL",
+            description = "The server's WebSocket endpoint, ws:// or wss://. Default: " + DEFAULT_URL)
+    private URI url;
+
+    @Option(names = "--room", paramLabel = "ROOM", description = "The room to join")
+    private String room;
+
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "Your name; not needed when the server takes it from --token")
+    private String user;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Credentials for a server with authentication, sent as Authorization: Bearer")
+    private String token;
+
+    @Option(names = "--text",
+            description = "Text mode: lines are sent and frames printed as they are, one connection, no reconnection")
+    private boolean text;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private TerminalClient(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
     }
 
-    /** Connects to the URL in {@code args[0]} and chats until end of input or the server closes. */
-    public static void main(String[] args) throws Exception {
+    /** Chats until end of input; see the class comment for flags and exit status. */
+    public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        if (args.length != 1 || !args[0].startsWith("ws")) {
-            System.err.println("usage: TerminalClient 'ws://HOST:PORT/ws?room=ROOM&user=NAME'");
-            System.exit(2);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, System.in, out, err));
+    }
+
+    /** {@link #main} with the given streams; returns the exit status. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        CommandLine cmd = ChatServer.commandLine(new TerminalClient(in, out, err));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        ChatEndpoint endpoint = endpoint();
+        BufferedReader input = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        return text ? new TextSession(endpoint, token, out, err).run(input)
+                : new JsonSession(endpoint, token, out, err).run(input);
+    }
+
+    private ChatEndpoint endpoint() {
+        if (url != null && positionalUrl != null) {
+            throw new ParameterException(spec.commandLine(), "give the URL once: --url URL");
         }
-        CountDownLatch closed = new CountDownLatch(1);
-        int[] status = {0};
-        WebSocket ws;
+        URI given = url != null ? url : positionalUrl != null ? positionalUrl : URI.create(DEFAULT_URL);
+        ChatEndpoint endpoint;
         try {
-            ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create(args[0]), new WebSocket.Listener() {
-                        private final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                out.println(partial);
-                                partial.setLength(0);
-                            }
-                            webSocket.request(1);
-                            return null;
-                        }
-
-                        @Override
-                        public CompletionStage<?> onClose(WebSocket webSocket, int code, String reason) {
-                            out.println("-- closed by the server: " + code + (reason.isEmpty() ? "" : " " + reason));
-                            status[0] = code == 1000 || code == 1001 ? 0 : 1;
-                            closed.countDown();
-                            return CompletableFuture.completedFuture(null);
-                        }
-
-                        @Override
-                        public void onError(WebSocket webSocket, Throwable error) {
-                            out.println("-- connection failed: " + error);
-                            status[0] = 1;
-                            closed.countDown();
-                        }
-                    }).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            System.err.println("could not connect: " + e.getCause());
-            System.exit(1);
-            return;
+            endpoint = ChatEndpoint.of(given, room, user);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Thread input = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null && closed.getCount() > 0; line = in.readLine()) {
-                    ws.sendText(line, true).join();
-                }
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
-            } catch (Exception e) {
-                closed.countDown();
-            }
-        }, "terminal-input");
-        input.setDaemon(true);
-        input.start();
-        closed.await();
-        System.exit(status[0]);
+        if (!endpoint.namesUser() && token == null) {
+            throw new ParameterException(spec.commandLine(), "no user: give --user NAME (or --token)");
+        }
+        return endpoint;
     }
 }
