@@ -44,7 +44,7 @@ final class Browser implements AutoCloseable {
 
     /** How long a wait for the page lasts: generous, for a 2-core CI machine running two or three browsers. */
     static final Duration DEADLINE = Duration.ofSeconds(20);
-    static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
+    static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "browser-screenshots");
 
     /** Selenium looks for devtools support of Chromium's version at every start and warns that it has none; none is used. */
     private static final Logger CDP_VERSION_WARNINGS = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
@@ -56,7 +56,9 @@ final class Browser implements AutoCloseable {
     private static final List<String> FLAGS = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
             "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream", "--window-size=1280,900");
+            "--use-fake-device-for-media-stream", "--window-size=1280,900",
+            // A page left for the next test must end, WebSockets and all, not wait in the back/forward cache.
+            "--disable-features=BackForwardCache");
 
     /** Whom the browser plays in the current test. */
     private String name;

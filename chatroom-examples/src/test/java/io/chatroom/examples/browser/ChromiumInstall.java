@@ -15,7 +15,9 @@ final class ChromiumInstall {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCRIPT = Path.of("src", "test", "browser", "install-chromium.sh");
+    /** Surefire names the module's folder in {@code basedir}; an IDE usually runs tests there too. */
+    private static final Path SCRIPT = Path.of(System.getProperty("basedir", "."), "src", "test", "browser",
+            "install-chromium.sh");
     private static final long INSTALL_MINUTES = 10;
 
     private static boolean checked;
