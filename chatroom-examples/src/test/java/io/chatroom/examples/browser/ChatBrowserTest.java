@@ -2,6 +2,7 @@ package io.chatroom.examples.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +59,7 @@ class ChatBrowserTest {
         Browser bob = browsers.start("Bob");
         alice.join(server.site(), "Alice", "typing");
         bob.join(server.site(), "Bob", "typing");
+        bob.script(RECORD_TYPING);
 
         alice.type("#input", "hel");
         bob.await("Alice typing", d -> bob.text("#typing").contains("Alice"));
@@ -69,6 +71,8 @@ class ChatBrowserTest {
         alice.click("#send");
         bob.awaitElementWithText("#messages .msg .text", "hello");
         bob.await("an empty #typing after the message", d -> bob.text("#typing").isBlank());
+        // The recorder that proves private messages never show typing sees typing when there is some.
+        assertTrue(String.valueOf(bob.script("return window.typingShown;")).contains("Alice"));
     }
 
     @Test
