@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs Debian's Chromium and its chromedriver for the browser tests, unless both are there.
-# Idempotent; run once by the browser tests before the first browser starts (BrowserSetup).
+# Idempotent; run once by the browser tests before the first browser starts (ChromiumInstall.java).
 set -eu
 
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
