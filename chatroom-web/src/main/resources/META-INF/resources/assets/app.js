@@ -261,6 +261,7 @@ function ref(conv) {
 }
 
 async function sendText(conv, text) {
+  if (conv.keyComing) await conv.keyComing;
   const sealed = conv.key ? await e2e.seal(conv.key, text, contextOf(conv)) : text;
   const event = conv.kind === 'room'
     ? { type: 'message', text: sealed, ref: ref(conv) }
@@ -357,7 +358,9 @@ function help(conv, text) {
 
 async function encryptRoom(room, passphrase) {
   byId('e2e-state').textContent = 'Deriving the key…';
-  room.key = await e2e.roomKey(room.name, passphrase);
+  room.keyComing = e2e.roomKey(room.name, passphrase);
+  room.key = await room.keyComing;
+  room.keyComing = null;
   room.entries.filter(e => e.sealed).forEach(e => unseal(room, e));
   room.version++;
   render();
