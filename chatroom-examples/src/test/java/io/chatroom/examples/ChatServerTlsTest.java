@@ -142,7 +142,12 @@ class ChatServerTlsTest {
                     HttpRequest.newBuilder(URI.create(origin + "/")).timeout(DEADLINE).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
-            assertTrue(page.body().contains("location.protocol === \"https:\" ? \"wss:\" : \"ws:\""),
+            assertTrue(page.body().contains("assets/app.js"), page::body);
+            HttpResponse<String> script = certificate.httpClient().send(
+                    HttpRequest.newBuilder(URI.create(origin + "/assets/app.js")).timeout(DEADLINE).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, script.statusCode());
+            assertTrue(script.body().contains("location.protocol === 'https:' ? 'wss:' : 'ws:'"),
                     "the page connects with wss: when it was loaded over https:");
 
             // What the page's WebSocket sends: its own https origin, which the same-origin rule admits.
