@@ -196,7 +196,8 @@ final class RedisBroker implements Broker {
      * <li>{@link BrokerEvent.Presence}: this node's share; remembered, and sent again after
      *     an outage, so it never throws.
      * <li>{@link BrokerEvent.Typing}: dropped while disconnected.
-     * <li>the others: throw {@link IllegalStateException} while disconnected.
+     * <li>the others: throw {@link IllegalStateException} while either connection is down
+     *     (as appends are refused), so that a caller learns it at once.
      * </ul>
      */
     @Override
@@ -225,7 +226,7 @@ final class RedisBroker implements Broker {
                     Json.object("k", "t", "u", t.user(), "on", t.typing()))), "typing");
             return;
         }
-        if (!connection.isOpen() || closing.get()) {
+        if (!isConnected() || closing.get()) {
             throw new IllegalStateException("not connected to Redis: " + event.getClass().getSimpleName()
                     + " not published");
         }
