@@ -175,20 +175,20 @@ class TerminalClientTest {
 
     @Test
     void aDroppedConnectionResumesWithSinceAndShowsWhatWasMissedExactlyOnce() throws Exception {
-        DroppingRelay relay = DroppingRelay.to(server.endpoint());
-        opened.add(relay);
+        TcpProxy proxy = TcpProxy.to(server.endpoint().getPort());
+        opened.add(proxy);
         ChatClient bob = member("Bob");
-        TerminalUnderTest alice = terminal(relay.uri(), "Alice");
+        TerminalUnderTest alice = terminal(URI.create("ws://127.0.0.1:" + proxy.port() + server.endpoint().getRawPath()), "Alice");
         bob.send(Json.of("type", "message", "text", "before"));
         alice.awaitOutMatching(".* Bob: before");
 
-        relay.drop();
+        proxy.cut();
         alice.awaitErrStartingWith("... connection lost");
         awaitEvent(bob, "leave", "user", "Alice");
         bob.send(Json.of("type", "message", "text", "missed 1"));
         bob.send(Json.of("type", "message", "text", "missed 2"));
         awaitEvent(bob, "message", "text", "missed 2");
-        relay.reopen();
+        proxy.restore();
 
         alice.awaitErrStartingWith("... reconnected, caught up");
         bob.send(Json.of("type", "message", "text", "after"));
@@ -196,7 +196,7 @@ class TerminalClientTest {
         for (String text : List.of("before", "missed 1", "missed 2", "after")) {
             alice.assertShownOnce("] Bob: " + text);
         }
-        List<String> requests = relay.requestLines();
+        List<String> requests = proxy.requestLines();
         assertTrue(requests.size() >= 2, () -> "reconnected: " + requests);
         assertFalse(requests.get(0).contains("since="), () -> "first request: " + requests);
         assertTrue(requests.get(requests.size() - 1).contains("since="), () -> "last request: " + requests);

@@ -3,6 +3,7 @@ package io.chatroom.examples.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.chatroom.contract.ChatClient;
+import io.chatroom.examples.TcpProxy;
 import io.chatroom.testing.Json;
 import java.net.URI;
 import java.util.List;
