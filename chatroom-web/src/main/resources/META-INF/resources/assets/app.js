@@ -80,9 +80,20 @@ function leaveRoom(room) {
   if (chat.active === room) {
     const next = chat.rooms.values().next().value ?? chat.dms.values().next().value;
     if (next) activate(next);
-    else location.reload();
+    else backToLogin();
   }
   render();
+}
+
+function backToLogin() {
+  chat.active = null;
+  chat.lastRoom = null;
+  history.replaceState(null, '', location.pathname);
+  show(byId('chat-view'), false);
+  show(byId('login-view'), true);
+  byId('status').dataset.state = 'offline';
+  byId('status').textContent = 'offline';
+  byId('room').focus();
 }
 
 function openDm(peer) {
@@ -146,11 +157,21 @@ function welcome(room, event) {
   for (const member of event.members) room.members.set(member.user, { status: member.status, lastSeen: null });
   room.typing.forEach(timer => clearTimeout(timer));
   room.typing.clear();
-  if (again && !event.recovered) addEvent(room, 'Some messages were missed while offline: scroll up to load them', Date.now(), 'info');
+  const gap = again && !event.recovered;
+  if (gap) forgetMessages(room);
   for (const message of event.history) addMessage(room, message, again);
   if (!again) addEvent(room, `You joined #${room.name}`, Date.now());
-  if (!again) room.more = event.history.length > 0;
+  if (gap) addEvent(room, 'The server could not replay everything written while you were away: these are the latest messages, scroll up for older ones', Date.now(), 'info');
+  if (!again || gap) room.more = event.history.length > 0;
   if (document.hidden) room.conn.send({ type: 'presence', status: 'away' });
+}
+
+/** Starts the room's view again from the welcome's history, so that paging back has no gap. */
+function forgetMessages(room) {
+  room.entries = [];
+  room.ids.clear();
+  room.loadingOlder = false;
+  room.version++;
 }
 
 function onPrivate(event) {
@@ -570,6 +591,10 @@ async function login() {
   const error = byId('login-error');
   if (!USER_NAME.test(user)) return void (error.textContent = 'A name is 1 to 32 letters, digits, spaces, _ . or -');
   if (!ROOM_NAME.test(room)) return void (error.textContent = 'A room is 1 to 64 letters, digits, _ . or -');
+  if (chat.user !== user) {
+    chat.dms.clear();
+    chat.identity = null;
+  }
   chat.user = user;
   chat.token = byId('token').value.trim();
   chat.endpoint ??= await endpoint();
