@@ -313,7 +313,7 @@ function typingInput() {
   if (!composing) {
     stopTyping();
   } else if (chat.typingIn !== conv || Date.now() - chat.typingSentAt > TYPING_REFRESH_MS) {
-    stopTyping();
+    if (chat.typingIn !== conv) stopTyping();
     if (conv.conn.send({ type: 'typing', typing: true })) {
       chat.typingIn = conv;
       chat.typingSentAt = Date.now();
@@ -353,7 +353,7 @@ function command(conv, text) {
   switch (name) {
     case 'msg':
       if (!pm) return help(conv, 'Usage: /msg NAME text');
-      return sendText(openDm(pm[1] ?? pm[2]), pm[3]).then(() => render());
+      return sendText(openDm(pm[1] ?? pm[2]), pm[3]).then(sent => sent || help(conv, 'Not connected: the message was not sent'));
     case 'away': return setPresence('away');
     case 'back': return setPresence('online');
     case 'join':
@@ -466,8 +466,20 @@ function renderLists() {
       el('span', { class: 'unread', 'aria-label': conv.unread ? `${conv.unread} unread` : null }, conv.unread ? String(conv.unread) : '')),
     attr === 'room' ? el('button', { type: 'button', class: 'leave', title: `Leave ${conv.name}`, 'aria-label': `Leave ${conv.name}`,
       onclick: () => leaveRoom(conv) }, '×') : null);
-  byId('rooms').replaceChildren(...[...chat.rooms.values()].map(r => item(r, 'room', `# ${r.name}`)));
-  byId('dms').replaceChildren(...[...chat.dms.values()].map(d => item(d, 'peer', `@ ${d.name}`)));
+  const rooms = [...chat.rooms.values()];
+  const dms = [...chat.dms.values()];
+  redraw('rooms', rooms.map(r => [r.name, r.unread, r === chat.active]), () => rooms.map(r => item(r, 'room', `# ${r.name}`)));
+  redraw('dms', dms.map(d => [d.name, d.unread, d === chat.active]), () => dms.map(d => item(d, 'peer', `@ ${d.name}`)));
+}
+
+// Lists are rebuilt only when what they show changed, so that a button keeps the keyboard focus.
+const drawn = new Map();
+
+function redraw(id, shown, build) {
+  const signature = JSON.stringify(shown);
+  if (drawn.get(id) === signature) return;
+  drawn.set(id, signature);
+  byId(id).replaceChildren(...build());
 }
 
 function renderHead() {
@@ -558,11 +570,10 @@ function renderTyping() {
 
 function renderMembers() {
   const room = chat.active.kind === 'room' ? chat.active : chat.lastRoom;
-  if (!room) return byId('members').replaceChildren();
   const rank = { online: 0, away: 1, offline: 2 };
-  const members = [...room.members].sort(([a, x], [b, y]) => rank[x.status] - rank[y.status]
-    || a.localeCompare(b, undefined, { sensitivity: 'base' }));
-  byId('members').replaceChildren(...members.map(([user, m]) => el('li', { dataset: { user, status: m.status } },
+  const members = room ? [...room.members].sort(([a, x], [b, y]) => rank[x.status] - rank[y.status]
+    || a.localeCompare(b, undefined, { sensitivity: 'base' })) : [];
+  redraw('members', [chat.user, members], () => members.map(([user, m]) => el('li', { dataset: { user, status: m.status } },
     el('button', { type: 'button', disabled: user === chat.user, title: user === chat.user ? 'you' : `Private conversation with ${user}`,
       onclick: () => activate(openDm(user)) },
     el('span', { class: 'dot', 'aria-hidden': 'true' }), user, user === chat.user ? ' (you)' : ''),
