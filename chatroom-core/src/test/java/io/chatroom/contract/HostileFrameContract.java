@@ -243,8 +243,8 @@ public abstract class HostileFrameContract extends ContractSupport {
             assertRefusedWith(1009, "Bob", RawClient.headerDeclaring(0x81, Long.MAX_VALUE));
             assertRefusedWith(1009, "Dave", RawClient.headerDeclaring(0x81, 1L << 32));
         } else {
-            assertRefusedWith(1009, "Bob", declaringWithPayload(Long.MAX_VALUE));
-            assertRefusedWith(1009, "Dave", declaringWithPayload(1L << 32));
+            assertRefusedAsItArrives("Bob", declaringWithPayload(Long.MAX_VALUE));
+            assertRefusedAsItArrives("Dave", declaringWithPayload(1L << 32));
         }
     }
 
@@ -365,6 +365,26 @@ public abstract class HostileFrameContract extends ContractSupport {
     }
 
     /**
+     * For a server that counts the payload as it arrives: no text frame follows, since behind a
+     * frame that declares gigabytes it would be more payload, not a frame, and its bytes unmasked
+     * with the big frame's key are not UTF-8. Sent, they would let a server that decodes what it
+     * has already read answer 1007 before its count closes with 1009: two faults of the client's
+     * in one test.
+     */
+    private void assertRefusedAsItArrives(String user, byte[] frame) {
+        RawClient client = joinRaw(user);
+        try {
+            client.sendEncoded(frame);
+        } catch (UncheckedIOException closedMeanwhile) {
+            // the server may close before the last bytes are written; its close frame is what counts
+        }
+        awaitCloseCode(1009, user, client);
+        evictions.await(user, 1009);
+        neighbours.talk();
+        neighbours.assertNothingElseArrived();
+    }
+
+    /**
      * Sends the frames, and a text frame right behind them in the same write; asserts that the
      * client gets a close frame with {@code code}, that the server counted an eviction with it,
      * and that the room never sees the text. The neighbours' {@link Neighbours#talk} after it
@@ -378,6 +398,17 @@ public abstract class HostileFrameContract extends ContractSupport {
         } catch (UncheckedIOException closedMeanwhile) {
             // the server may close before the last bytes are written; its close frame is what counts
         }
+        awaitCloseCode(code, user, client);
+        evictions.await(user, code);
+        assertFalse(alice.transcript().contains(user + ": sent after"),
+                () -> "the room saw what " + user + " sent after the bad frame: " + alice.transcript());
+    }
+
+    /**
+     * Asserts the close frame's code, unless this transport may garble its close frame (see
+     * {@link #closeFrameAlwaysArrivesIntact}) and did.
+     */
+    private void awaitCloseCode(int code, String user, RawClient client) {
         CloseStatus end;
         try {
             end = client.awaitEnd(ChatClient.DEADLINE);
@@ -392,9 +423,6 @@ public abstract class HostileFrameContract extends ContractSupport {
             assertTrue(ended.hadCloseFrame(), () -> user + ": the connection ended without a close frame (" + ended + ")");
             assertCloseCode(code, ended, user);
         }
-        evictions.await(user, code);
-        assertFalse(alice.transcript().contains(user + ": sent after"),
-                () -> "the room saw what " + user + " sent after the bad frame: " + alice.transcript());
     }
 
     /** The evictions the hub reports, by user. */
