@@ -109,7 +109,7 @@ if [ "${SKIP_SERVERS:-0}" != 1 ]; then
     fi
     # 2,000 connects (64 at a time) on the fresh server: how long they take, and the server's
     # threads and RSS once connected and after 10 s of idleness.
-    scenario idle "$server" "$pid" --connections 2000 --per-room 10 --report-as connect
+    scenario idle "$server" "$pid" --connections 2000 --per-room 10 --connect-concurrency 64 --report-as connect
     scenario idle "$server" "$pid" --connections 10000 --per-room 10
     scenario fanout "$server" "$pid" --clients 500 --window 16
     scenario rooms "$server" "$pid" --rooms 100 --per-room 10 --rate 20
