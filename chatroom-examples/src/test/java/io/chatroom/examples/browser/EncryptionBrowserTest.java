@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("browser")
 class EncryptionBrowserTest {
 
+    private static final Pattern FINGERPRINT = Pattern.compile("\\p{XDigit}{4}( \\p{XDigit}{4}){5}");
     private static final List<MessageFilter.Candidate> SEEN_BY_SERVER = new CopyOnWriteArrayList<>();
 
     @RegisterExtension
@@ -72,7 +74,8 @@ class EncryptionBrowserTest {
         alice.click("#members li[data-user=Bob]");
         alice.click("#dm-encrypt");
 
-        String fingerprint = alice.await("a fingerprint", d -> nonBlank(alice.text("#fingerprint")));
+        // Not merely non-blank: until Bob's key arrives it says that it is waiting for it.
+        String fingerprint = alice.await("a fingerprint", d -> fingerprintIn(alice.text("#fingerprint")));
         bob.await("Alice's fingerprint", d -> fingerprint.equals(bob.text("#fingerprint")));
 
         alice.send("meet at the old mill");
@@ -90,8 +93,9 @@ class EncryptionBrowserTest {
                 d -> page.text("#e2e-state").toLowerCase(Locale.ROOT).startsWith("encrypted"));
     }
 
-    private static String nonBlank(String text) {
-        return text == null || text.isBlank() ? null : text;
+    /** The fingerprint shown, six groups of four hex digits, or null while there is none. */
+    private static String fingerprintIn(String text) {
+        return text != null && FINGERPRINT.matcher(text).matches() ? text : null;
     }
 
     private static void assertNoPlaintextOnTheServer(String plaintext) {
