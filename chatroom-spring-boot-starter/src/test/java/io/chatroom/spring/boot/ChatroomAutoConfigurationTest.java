@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,17 +12,21 @@ import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
 import io.chatroom.HubListener;
 import io.chatroom.jakarta.JakartaChat;
+import io.chatroom.micrometer.ChatroomMetrics;
 import io.chatroom.spi.Broker;
 import io.chatroom.spi.BrokerEvent;
 import io.chatroom.spi.MessageStore;
 import io.chatroom.spi.OriginPolicy;
 import io.chatroom.spi.StoredMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -49,6 +54,30 @@ class ChatroomAutoConfigurationTest {
             assertTrue(filter.isAsyncSupported());
             assertEquals(ChatroomProperties.DEFAULT_FILTER_ORDER, filter.getOrder());
         });
+    }
+
+    @Test
+    void anApplicationWithoutActuatorNorMicrometerGetsTheEndpointWithoutHealthOrMeters() {
+        WebApplicationContextRunner all = web
+                .withConfiguration(AutoConfigurations.of(ChatroomHealthAutoConfiguration.class,
+                        ChatroomMetricsAutoConfiguration.class));
+        all.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            assertTrue(context.containsBean(ChatroomHealthAutoConfiguration.INDICATOR_BEAN),
+                    "with Actuator on the class path, the health indicator");
+            assertEquals(1, context.getBeansOfType(ChatroomMetrics.class).size(), "with Micrometer, the meters");
+        });
+
+        all.withClassLoader(new FilteredClassLoader("io.micrometer", "io.chatroom.micrometer",
+                        "org.springframework.boot.actuate", "org.springframework.boot.health"))
+                .run(context -> {
+                    assertNull(context.getStartupFailure(), "the startup failed");
+                    assertNotNull(context.getBean(Hub.class));
+                    assertEquals("/ws", context.getBean(JakartaChat.class).path());
+                    assertTrue(context.containsBean(ChatroomAutoConfiguration.FILTER_NAME));
+                    assertFalse(context.containsBean(ChatroomHealthAutoConfiguration.INDICATOR_BEAN));
+                    assertTrue(context.getBeanNamesForType(ChatroomMetrics.class, true, false).length == 0,
+                            "no meters without Micrometer");
+                });
     }
 
     @Test
