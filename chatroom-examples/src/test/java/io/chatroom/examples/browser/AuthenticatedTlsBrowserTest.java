@@ -1,6 +1,7 @@
 package io.chatroom.examples.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.contract.ChatClient;
 import io.chatroom.contract.TestCertificate;
@@ -137,7 +138,7 @@ class AuthenticatedTlsBrowserTest {
                 URI.create(server.endpoint() + "?room=" + room + "&token=" + mint(user)), "chatroom.v1.json");
         assertEquals("welcome", Json.type(client.awaitFrame()), client::transcript);
         String join = client.awaitFrame();
-        assertEquals(true, isEvent(join, "join", "user", user), () -> "after the welcome: " + join);
+        assertTrue(isEvent(join, "join", "user", user), () -> "after the welcome: " + join);
         return client;
     }
 
@@ -145,7 +146,7 @@ class AuthenticatedTlsBrowserTest {
     private static void assertNobodyElseCame(ChatClient client) {
         client.send(Json.of("type", "message", "text", "anyone here?"));
         String next = client.awaitFrame();
-        assertEquals(true, isEvent(next, "message", "from", client.name()), () -> "before its own message: " + next);
+        assertTrue(isEvent(next, "message", "from", client.name()), () -> "before its own message: " + next);
     }
 
     private static boolean isEvent(String frame, String type, String field, String value) {
