@@ -1,5 +1,6 @@
 package io.chatroom.examples;
 
+import io.chatroom.ChatSettings;
 import io.chatroom.Hub;
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +24,27 @@ public final class ExampleServer implements AutoCloseable {
         return new ExampleServer(new JettyTransport().start(hub, "127.0.0.1", 0, "/ws", null));
     }
 
-    /** The chat's WebSocket endpoint, {@code ws://127.0.0.1:PORT/ws}. */
+    /**
+     * Serves {@code hub} as {@code --transport jetty} with these command-line {@code flags}
+     * does: with {@code --tls-keystore} and {@code --tls-password-file}, the page on
+     * {@code https://} and the chat on {@code wss://}.
+     */
+    public static ExampleServer start(Hub hub, String... flags) throws IOException {
+        return new ExampleServer(new JettyTransport().start(hub, "127.0.0.1", 0, "/ws", parse(flags).tls()));
+    }
+
+    /** The hub's settings that the example server's command line {@code flags} give (its authenticator, say). */
+    public static ChatSettings settings(String... flags) {
+        return parse(flags).settings();
+    }
+
+    private static ChatServer parse(String... flags) {
+        ChatServer server = new ChatServer();
+        ChatServer.commandLine(server).parseArgs(flags);
+        return server;
+    }
+
+    /** The chat's WebSocket endpoint, {@code ws://127.0.0.1:PORT/ws} (or {@code wss://}). */
     public URI endpoint() {
         return running.endpoint();
     }

@@ -621,6 +621,7 @@ async function login() {
 
 function wire() {
   byId('login').addEventListener('submit', e => { e.preventDefault(); login(); });
+  byId('token').addEventListener('input', nameFromToken);
   byId('composer').addEventListener('submit', e => { e.preventDefault(); submit(); });
   byId('input').addEventListener('input', typingInput);
   byId('add-room').addEventListener('submit', e => {
@@ -666,6 +667,28 @@ function loadOlder(conv) {
   if (conv.conn.send({ type: 'history', before: oldest, limit: HISTORY_PAGE })) conv.loadingOlder = true;
 }
 
+/** The `sub` claim of a JWT (its payload is base64url JSON), or null for any other token; the server verifies it, not the page. */
+function tokenSubject(token) {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const bytes = Uint8Array.from(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0));
+    const sub = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A server refuses a name other than its token's: with a JWT in the token field, the name is its `sub` and cannot be edited. */
+function nameFromToken() {
+  const name = byId('name');
+  const sub = tokenSubject(byId('token').value.trim());
+  name.readOnly = sub !== null;
+  name.title = sub !== null ? 'The name comes from the token' : '';
+  if (sub !== null) name.value = sub;
+}
+
 function prefill() {
   const query = new URLSearchParams(location.search);
   const hash = new URLSearchParams(location.hash.slice(1));
@@ -676,6 +699,7 @@ function prefill() {
     byId('token').closest('details').open = true;
     history.replaceState(null, '', location.pathname + location.search);
   }
+  nameFromToken();
   return query.has('user') && query.has('room');
 }
 

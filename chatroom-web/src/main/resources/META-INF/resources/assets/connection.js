@@ -6,12 +6,16 @@ const MAX_DELAY_MS = 15000;
 const PING_EVERY_MS = 25000;
 const PONG_WAIT_MS = 10000;
 const SUBPROTOCOL = 'chatroom.v1.json';
+// A browser cannot read the status of a refused upgrade: with a token, a room that never
+// opened this many times running is taken as refused (401 or 403), not as a server down.
+const REFUSED_AFTER_ATTEMPTS = 3;
 
 export class RoomConnection {
   constructor({ url, room, user, token, onEvent, onState }) {
     Object.assign(this, { url, room, user, token, onEvent, onState });
     this.lastId = null;
     this.attempt = 0;
+    this.welcomed = false;
     this.ws = null;
     this.state = 'offline';
     this.detail = '';
@@ -54,6 +58,7 @@ export class RoomConnection {
     if (this.token) url.searchParams.set('token', this.token);
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting', 'connecting…');
     const ws = new WebSocket(url, SUBPROTOCOL);
+    ws.opened = false;
     this.ws = ws;
     ws.onmessage = e => ws === this.ws && this.received(e.data);
     ws.onclose = e => ws === this.ws && this.dropped(e.code, e.reason, ws.opened);
@@ -70,6 +75,7 @@ export class RoomConnection {
     }
     if (event.type === 'welcome') {
       this.attempt = 0;
+      this.welcomed = true;
       if (event.history.length) this.lastId = event.history[event.history.length - 1].id;
       this.startPinging();
       this.setState('online', '');
@@ -86,6 +92,11 @@ export class RoomConnection {
     if (code === 4001 || (code === 1008 && /token/i.test(reason))) {
       this.stopped = true;
       this.setState('offline', code === 4001 ? `removed: ${reason || 'kicked'}` : reason);
+      return;
+    }
+    if (!opened && !this.welcomed && this.token && this.attempt + 1 >= REFUSED_AFTER_ATTEMPTS) {
+      this.stopped = true;
+      this.setState('offline', 'the server refused this token or name');
       return;
     }
     const ceiling = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** this.attempt);

@@ -1,13 +1,17 @@
 package io.chatroom.examples.browser;
 
+import io.chatroom.contract.TestCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -36,8 +40,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * One person at the chat page: a headless Chromium of its own (Debian's, through Debian's
- * chromedriver, so Selenium downloads nothing), with a fresh profile and Chromium's fake
- * camera and microphone. Every wait has a deadline and fails saying what it waited for and
+ * chromedriver, so Selenium downloads nothing), with a fresh profile, Chromium's fake
+ * camera and microphone, and trust in the tests' certificate for {@code https://} pages. Every wait has a deadline and fails saying what it waited for and
  * what the page showed. Used by one test thread; {@link Browsers} lends it to the next test.
  */
 final class Browser implements AutoCloseable {
@@ -88,6 +92,7 @@ final class Browser implements AutoCloseable {
         options.setBinary(ChromiumInstall.CHROMIUM.toFile());
         options.addArguments(FLAGS);
         options.addArguments("--user-data-dir=" + profile);
+        options.addArguments("--ignore-certificate-errors-spki-list=" + testCertificatePin());
         options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
@@ -102,6 +107,19 @@ final class Browser implements AutoCloseable {
             service.stop();
             deleteTree(profile);
             throw e;
+        }
+    }
+
+    /**
+     * Chromium's pin of {@link TestCertificate#shared()} (its public key's SHA-256): a page on
+     * {@code https://} that presents it is trusted, as a certificate authority would make it.
+     */
+    private static String testCertificatePin() {
+        try {
+            byte[] key = TestCertificate.shared().certificate().getPublicKey().getEncoded();
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(key));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
