@@ -48,8 +48,9 @@ public interface Hub {
      * Posts a message into a room as {@code from}, a name the application chooses (a bot,
      * which need not be connected): stored, sent to every member and kept in history like
      * any message. The room need not have members. Completes with the stored message (its
-     * id) once it is sent; fails when the store cannot take it, and at once with
-     * IllegalArgumentException for an invalid room, name or an empty text. No filter runs.
+     * id) once it is sent; fails when the store or the broker cannot take it, and at once
+     * with IllegalArgumentException for an invalid room, name or an empty text, or with
+     * IllegalStateException once {@link #shutdown} has been called. No filter runs.
      */
     CompletionStage<StoredMessage> publish(String room, String from, String text);
 

@@ -421,10 +421,13 @@ final class RoomActor implements Room {
                 if (failure != null) {
                     result.completeExceptionally(failure);
                 } else {
-                    hub.listener().published(name, from, text.length());
                     hub.broker().publish(new BrokerEvent.RoomMessage(message));
+                    hub.listener().published(name, from, text.length());
                     result.complete(message);
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("Message {} in {} stored but not published", message.id(), name, e);
+                result.completeExceptionally(e);
             } finally {
                 release();
             }
