@@ -378,6 +378,10 @@ final class RoomActor implements Room {
         }
         // HubCore.filter never fails its stage: a failure is already a rejection.
         inOrder(verdict, (answer, never) -> {
+            if (!from.member || from.isEnding()) {
+                LOG.debug("{} left {} while the filter checked a message; dropped", from.user(), name);
+                return;
+            }
             String accepted = hub.apply(answer, from, name, text, ref);
             if (accepted != null) {
                 store(from, accepted, ref);

@@ -12,8 +12,9 @@ import java.util.concurrent.CompletionStage;
  * <p>{@link #check} may answer later (a remote classifier): one room's messages keep their
  * order whatever order the answers come in, other rooms never wait on it, and an answer
  * that does not come within {@link io.chatroom.ChatSettings#filterTimeout()}, a failed
- * stage, or an exception rejects the message (the real cause is logged). It is called on a
- * room's turn or a transport's thread: it must not block.
+ * stage, or an exception rejects the message (the real cause is logged). A message whose
+ * sender's connection has closed (kicked, banned, gone) by the time the verdict comes is
+ * dropped. It is called on a room's turn or a transport's thread: it must not block.
  */
 @FunctionalInterface
 public interface MessageFilter {

@@ -9,14 +9,17 @@ import io.chatroom.core.Harness.Client;
 import io.chatroom.internal.LocalBroker;
 import io.chatroom.spi.Broker;
 import io.chatroom.spi.BrokerEvent;
+import io.chatroom.spi.MessageFilter.Verdict;
 import io.chatroom.spi.StoredMessage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
-/** The application API where something goes wrong: a broker that fails, a hub shut down. */
+/** The application API where something goes wrong: a broker that fails, a hub shut down, a sender gone mid-filter. */
 class ApplicationEdgesTest {
 
     @Test
@@ -46,6 +49,45 @@ class ApplicationEdgesTest {
 
         assertFailsWith(IllegalStateException.class, notice.toCompletableFuture());
         assertFailsWith(IllegalStateException.class, post.toCompletableFuture());
+    }
+
+    @Test
+    void aMessageStillInTheFilterWhenItsSenderIsKickedIsDropped() {
+        List<CompletableFuture<Verdict>> answers = new ArrayList<>();
+        Harness h = new Harness(b -> b.messageFilter(m -> {
+            CompletableFuture<Verdict> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return answer;
+        }));
+        Client alice = h.connect("general", "Alice");
+        Client bob = h.connect("general", "Bob");
+
+        alice.send("last words");
+        h.hub.disconnect("Alice", "spam");
+        answers.get(0).complete(Verdict.accept());
+
+        assertEquals(4001, alice.sink().closeCode());
+        assertTrue(bob.received().stream().noneMatch(l -> l.contains("last words")), () -> bob.received().toString());
+        assertEquals("Alice left the room", bob.last());
+    }
+
+    @Test
+    void aPrivateMessageStillInTheFilterWhenItsSenderLeavesIsDropped() {
+        List<CompletableFuture<Verdict>> answers = new ArrayList<>();
+        Harness h = new Harness(b -> b.messageFilter(m -> {
+            CompletableFuture<Verdict> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return answer;
+        }));
+        Client alice = h.connectJson("general", "Alice", null);
+        Client bob = h.connect("random", "Bob");
+
+        alice.sendJson("type", "private", "to", "Bob", "text", "psst");
+        h.hub.kick("general", "Alice", null);
+        answers.get(0).complete(Verdict.accept());
+
+        assertEquals(4001, alice.sink().closeCode());
+        assertTrue(bob.received().stream().noneMatch(l -> l.contains("psst")), () -> bob.received().toString());
     }
 
     private static void assertFailsWith(Class<? extends Throwable> cause, CompletableFuture<?> stage) {
