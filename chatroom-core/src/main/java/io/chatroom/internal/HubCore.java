@@ -547,7 +547,8 @@ public final class HubCore implements Hub {
         if (filter == null) {
             return null;
         }
-        MessageFilter.Candidate message = new MessageFilter.Candidate(room, from.user(), to, text, from.remoteAddress());
+        MessageFilter.Candidate message = new MessageFilter.Candidate(room, from.user(), to, text, from.remoteAddress(),
+                from.format());
         CompletionStage<MessageFilter.Verdict> verdict;
         try {
             verdict = Objects.requireNonNull(filter.check(message), "the filter returned no stage");

@@ -1,5 +1,6 @@
 package io.chatroom.spi;
 
+import io.chatroom.WireFormat;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -23,15 +24,25 @@ public interface MessageFilter {
     CompletionStage<Verdict> check(Candidate message);
 
     /**
-     * A message waiting for the filter's verdict.
+     * A message waiting for the filter's verdict, with what the hub knows of the connection
+     * that sent it. The hub keeps no other attributes of a connection: an application that
+     * needs more (a user's role, say) looks it up by {@link #from()}, the name its
+     * {@link Authenticator} verified.
      *
      * @param room          the room for a chat message, or {@code null} for a private one
      * @param from          the sender
      * @param to            the recipient of a private message, or {@code null} for a chat message
      * @param text          the text as the client sent it
      * @param remoteAddress the sender's address, as the connection limits see it
+     * @param format        the sender connection's wire format, or {@code null} when the
+     *                      candidate was made without one (by the five-argument constructor)
      */
-    record Candidate(String room, String from, String to, String text, String remoteAddress) {
+    record Candidate(String room, String from, String to, String text, String remoteAddress, WireFormat format) {
+
+        /** A candidate without a wire format, as this record was before it carried one. */
+        public Candidate(String room, String from, String to, String text, String remoteAddress) {
+            this(room, from, to, text, remoteAddress, null);
+        }
     }
 
     /** The filter's answer: {@link #accept()}, {@link #replace(String)} or {@link #reject(String)}. */

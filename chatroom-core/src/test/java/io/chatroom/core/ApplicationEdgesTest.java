@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chatroom.HandshakeRequest;
+import io.chatroom.WireFormat;
 import io.chatroom.core.Harness.Client;
 import io.chatroom.internal.LocalBroker;
 import io.chatroom.spi.Broker;
 import io.chatroom.spi.BrokerEvent;
+import io.chatroom.spi.MessageFilter.Candidate;
 import io.chatroom.spi.MessageFilter.Verdict;
 import io.chatroom.spi.StoredMessage;
 import java.time.Duration;
@@ -88,6 +91,25 @@ class ApplicationEdgesTest {
 
         assertEquals(4001, alice.sink().closeCode());
         assertTrue(bob.received().stream().noneMatch(l -> l.contains("psst")), () -> bob.received().toString());
+    }
+
+    @Test
+    void theFilterSeesTheRoomSenderRecipientTextAddressAndWireFormat() {
+        List<Candidate> seen = new ArrayList<>();
+        Harness h = new Harness(b -> b.messageFilter(m -> {
+            seen.add(m);
+            return CompletableFuture.completedFuture(Verdict.accept());
+        }));
+        Client alice = h.connect(new HandshakeRequest(Harness.query("general", "Alice"), "chat.example:8080", null,
+                null, List.of(), "10.0.0.7"));
+        Client bob = h.connectJson("random", "Bob", null);
+
+        alice.send("hello all");
+        bob.sendJson("type", "private", "to", "Alice", "text", "hello you");
+
+        assertEquals(List.of(new Candidate("general", "Alice", null, "hello all", "10.0.0.7", WireFormat.TEXT),
+                new Candidate(null, "Bob", "Alice", "hello you", "10.0.0.1", WireFormat.JSON)), seen);
+        assertEquals("[private] Bob: hello you", alice.last());
     }
 
     private static void assertFailsWith(Class<? extends Throwable> cause, CompletableFuture<?> stage) {
