@@ -298,6 +298,10 @@ final class ChatConnection implements ClientConnection, Outbound.Owner {
                 : CompletableFuture.completedFuture(MessageFilter.Verdict.accept());
         // Each waits for the one before: one sender's private messages keep their order.
         privates = privates.thenCombine(answer, (previous, v) -> v).thenAccept(v -> {
+            if (isEnding()) {
+                LOG.debug("{} closed while the filter checked a private message; dropped", this);
+                return;
+            }
             try {
                 String accepted = hub.apply(v, this, null, text, ref);
                 if (accepted != null) {

@@ -547,7 +547,8 @@ public final class HubCore implements Hub {
         if (filter == null) {
             return null;
         }
-        MessageFilter.Candidate message = new MessageFilter.Candidate(room, from.user(), to, text, from.remoteAddress());
+        MessageFilter.Candidate message = new MessageFilter.Candidate(room, from.user(), to, text, from.remoteAddress(),
+                from.format());
         CompletionStage<MessageFilter.Verdict> verdict;
         try {
             verdict = Objects.requireNonNull(filter.check(message), "the filter returned no stage");
@@ -626,12 +627,20 @@ public final class HubCore implements Hub {
         if (problem != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
         }
+        if (shuttingDown.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the hub is shutting down"));
+        }
         CompletableFuture<StoredMessage> result = new CompletableFuture<>();
-        RoomActor actor = rooms.compute(room, (name, existing) -> {
-            RoomActor r = existing != null ? existing : new RoomActor(this, name);
-            r.bound++;
-            return r;
-        });
+        RoomActor actor;
+        try {
+            actor = rooms.compute(room, (name, existing) -> {
+                RoomActor r = existing != null ? existing : new RoomActor(this, name);
+                r.bound++;
+                return r;
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         actor.post(() -> actor.publish(from, text, result));
         return result;
     }

@@ -378,6 +378,10 @@ final class RoomActor implements Room {
         }
         // HubCore.filter never fails its stage: a failure is already a rejection.
         inOrder(verdict, (answer, never) -> {
+            if (!from.member || from.isEnding()) {
+                LOG.debug("{} left {} while the filter checked a message; dropped", from.user(), name);
+                return;
+            }
             String accepted = hub.apply(answer, from, name, text, ref);
             if (accepted != null) {
                 store(from, accepted, ref);
@@ -421,10 +425,13 @@ final class RoomActor implements Room {
                 if (failure != null) {
                     result.completeExceptionally(failure);
                 } else {
-                    hub.listener().published(name, from, text.length());
                     hub.broker().publish(new BrokerEvent.RoomMessage(message));
+                    hub.listener().published(name, from, text.length());
                     result.complete(message);
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("Message {} in {} stored but not published", message.id(), name, e);
+                result.completeExceptionally(e);
             } finally {
                 release();
             }

@@ -1,5 +1,6 @@
 package io.chatroom.spi;
 
+import io.chatroom.WireFormat;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -12,8 +13,9 @@ import java.util.concurrent.CompletionStage;
  * <p>{@link #check} may answer later (a remote classifier): one room's messages keep their
  * order whatever order the answers come in, other rooms never wait on it, and an answer
  * that does not come within {@link io.chatroom.ChatSettings#filterTimeout()}, a failed
- * stage, or an exception rejects the message (the real cause is logged). It is called on a
- * room's turn or a transport's thread: it must not block.
+ * stage, or an exception rejects the message (the real cause is logged). A message whose
+ * sender's connection has closed (kicked, banned, gone) by the time the verdict comes is
+ * dropped. It is called on a room's turn or a transport's thread: it must not block.
  */
 @FunctionalInterface
 public interface MessageFilter {
@@ -22,15 +24,25 @@ public interface MessageFilter {
     CompletionStage<Verdict> check(Candidate message);
 
     /**
-     * A message waiting for the filter's verdict.
+     * A message waiting for the filter's verdict, with what the hub knows of the connection
+     * that sent it. The hub keeps no other attributes of a connection: an application that
+     * needs more (a user's role, say) looks it up by {@link #from()}, the name its
+     * {@link Authenticator} verified.
      *
      * @param room          the room for a chat message, or {@code null} for a private one
      * @param from          the sender
      * @param to            the recipient of a private message, or {@code null} for a chat message
      * @param text          the text as the client sent it
      * @param remoteAddress the sender's address, as the connection limits see it
+     * @param format        the sender connection's wire format, or {@code null} when the
+     *                      candidate was made without one (by the five-argument constructor)
      */
-    record Candidate(String room, String from, String to, String text, String remoteAddress) {
+    record Candidate(String room, String from, String to, String text, String remoteAddress, WireFormat format) {
+
+        /** A candidate without a wire format, as this record was before it carried one. */
+        public Candidate(String room, String from, String to, String text, String remoteAddress) {
+            this(room, from, to, text, remoteAddress, null);
+        }
     }
 
     /** The filter's answer: {@link #accept()}, {@link #replace(String)} or {@link #reject(String)}. */

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the embedding application does, as clients see it on every transport (PROTOCOL.md
- * sections 3 to 5): notices, a filter's rejections, kicked users and bans.
+ * sections 3 to 5): notices, bot and private messages, a filter's masks and rejections, kicked
+ * users and bans.
  */
 public abstract class ApplicationContract extends ContractSupport {
 
@@ -87,5 +88,54 @@ public abstract class ApplicationContract extends ContractSupport {
         assertTrue(refused.body().contains("banned"), refused.toString());
         hub().unban("Mallory");
         join("Mallory");
+    }
+
+    @Test
+    void theApplicationsPrivateMessageReachesEveryTabOfTheUserInBothModes() {
+        startServer();
+        ChatClient text = join("Alice");
+        ChatClient json = joinJson("random", "Alice");
+
+        assertTrue(hub().sendPrivate("Support", "Alice", "your ticket was answered"));
+
+        text.awaitFrameEquals("[private] Support: your ticket was answered");
+        Map<String, Object> received = awaitEvent(json, "private");
+        assertEquals("Support", received.get("from"), json.transcript());
+        assertEquals("Alice", received.get("to"));
+        assertEquals("your ticket was answered", received.get("text"));
+    }
+
+    @Test
+    void kickClosesTheUsersTabInThatRoomOnly() {
+        startServer();
+        ChatClient lobby = join("Alice");
+        ChatClient elsewhere = join("random", "Alice");
+        ChatClient bob = joinJson("Bob");
+
+        hub().kick(ROOM, "Alice", "off topic");
+
+        CloseStatus closed = lobby.awaitClose();
+        assertEquals(4001, closed.code(), lobby.transcript());
+        assertEquals("off topic", closed.reason());
+        assertEquals("kicked", awaitLeave(bob, "Alice").get("reason"));
+        assertTrue(elsewhere.isOpen(), elsewhere.transcript());
+        assertNothingMoreArrived(elsewhere);
+    }
+
+    @Test
+    void aWordTheFilterMasksArrivesMaskedToEveryMember() {
+        startServer(testSettings().messageFilter(m -> CompletableFuture.completedFuture(
+                m.text().contains("darn") ? Verdict.replace(m.text().replace("darn", "****")) : Verdict.accept()))
+                .build());
+        ChatClient alice = join("Alice");
+        ChatClient bob = joinJson("Bob");
+        alice.awaitFrameEquals("Bob joined the room");
+
+        alice.send("darn it");
+
+        alice.awaitFrameEquals("Alice: **** it");
+        Map<String, Object> message = awaitEvent(bob, "message");
+        assertEquals("Alice", message.get("from"));
+        assertEquals("**** it", message.get("text"), bob.transcript());
     }
 }

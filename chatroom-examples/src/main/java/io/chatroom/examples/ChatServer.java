@@ -674,7 +674,7 @@ public final class ChatServer implements Callable<Integer> {
         MessageFilter second = bot;
         return m -> first.check(m).thenCompose(v -> v.isRejected() ? CompletableFuture.completedFuture(v)
                 : second.check(new MessageFilter.Candidate(m.room(), m.from(), m.to(), v.text(m.text()),
-                        m.remoteAddress())).thenApply(w -> w.isRejected() || w.isReplacement() ? w : v));
+                        m.remoteAddress(), m.format())).thenApply(w -> w.isRejected() || w.isReplacement() ? w : v));
     }
 
     private OriginPolicy originPolicy(String list) {
