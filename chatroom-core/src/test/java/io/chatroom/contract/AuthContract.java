@@ -1,10 +1,12 @@
 package io.chatroom.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chatroom.spi.Authenticator;
 import io.chatroom.testing.Json;
+import io.chatroom.testing.LogCapture;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -190,6 +192,36 @@ public abstract class AuthContract extends ContractSupport {
 
         assertEquals(new CloseStatus(1008, "token expired"), alice.awaitClose());
         assertEquals("evicted", awaitLeave(bob, "Alice").get("reason"), "Alice's leave at her first credentials' expiry");
+    }
+
+    @Test
+    void noCredentialsReachTheLogsOfTheCoreOrTheAdapter() {
+        startWithAuthenticator();
+        String alice = token("Alice");
+        String bob = token("Bob");
+        String forged = "SECRET-forged-token";
+        String logged;
+        try (LogCapture log = new LogCapture()) {
+            refusal("room=lobby&token=" + forged).assertRefusedWith(401);
+            refusal("room=lobby", bearer(forged)).assertRefusedWith(401);
+            refusal("room=lobby&user=Mallory&token=" + encode(alice)).assertRefusedWith(403);
+            refusal("room=lobby&user=Mallory", bearer(alice)).assertRefusedWith(403);
+            ChatClient viaQuery = joinJsonWithToken("Alice", alice);
+            RawClient viaHeader = openRaw("room=lobby", bearer(bob));
+            awaitJoin(viaQuery, "Bob");
+            sendJson(viaQuery, "type", "auth", "token", forged, "ref", "r1");
+            sendJson(viaQuery, "type", "auth", "token", alice, "ref", "r2");
+            assertEquals("r1", awaitEvent(viaQuery, "error").get("ref"));
+            viaHeader.close();
+            awaitLeave(viaQuery, "Bob");
+            viaQuery.close();
+            logged = log.text();
+        }
+
+        assertTrue(logged.contains("Refused upgrade"), () -> "the capture must see the refusals: " + logged);
+        for (String secret : List.of(alice, bob, forged)) {
+            assertFalse(logged.contains(secret), () -> "a token in the logs: " + logged);
+        }
     }
 
     /**
