@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Test;
  * {@code token} query parameter and from an {@code Authorization: Bearer} header on every
  * transport, refusals are HTTP statuses before the upgrade, the credentials name the user,
  * and a connection ends when they expire unless a JSON client renews them with an
- * {@code auth} frame. The authenticator is {@link IssuedTokens}, opaque tokens handed out by
- * the test, so that the suite checks what the transport carries, not cryptography.
+ * {@code auth} frame; no token reaches the logs of the core or the adapter. The authenticator
+ * is {@link IssuedTokens}, opaque tokens handed out by the test, so that the suite checks what
+ * the transport carries, not cryptography.
  *
- * <p>Expiry runs on the hub's real clock (the adapters' own timers need real time): tokens
- * expire a few seconds ahead and the tests await the close with the clients' deadline.
- * Requests with headers are written by {@link RawClient} over {@code ws://}.
+ * <p>Expiry runs on the hub's system clock, as in every contract (the hub's shutdown after each
+ * test needs its timers to fire by themselves): tokens expire a few seconds ahead and the tests
+ * await the close with the clients' deadline. Requests with headers are written by
+ * {@link RawClient} over {@code ws://}.
  */
 public abstract class AuthContract extends ContractSupport {
 
