@@ -2,6 +2,8 @@ package io.chatroom;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * What an adapter reads off an HTTP upgrade request, for {@link Hub#admit}: everything the
@@ -30,6 +32,9 @@ public record HandshakeRequest(
         String forwardedFor,
         String forwardedProto) {
 
+    private static final String HIDDEN = "(hidden)";
+    private static final Set<String> SHOWN_PARAMETERS = Set.of("room", "user", "since");
+
     /** Copies the subprotocol list and checks the arguments. */
     public HandshakeRequest {
         offeredSubprotocols = List.copyOf(Objects.requireNonNullElse(offeredSubprotocols, List.of()));
@@ -40,5 +45,29 @@ public record HandshakeRequest(
     public HandshakeRequest(String rawQuery, String host, String origin, String authorization,
                             List<String> offeredSubprotocols, String remoteAddress) {
         this(rawQuery, host, origin, authorization, offeredSubprotocols, remoteAddress, false, null, null);
+    }
+
+    /**
+     * The request with its credentials hidden, so that logging it leaks no token: the
+     * {@code Authorization} header, and the value of every query parameter but {@code room},
+     * {@code user} and {@code since}.
+     */
+    @Override
+    public String toString() {
+        return "HandshakeRequest[rawQuery=" + (rawQuery == null ? null : visibleQuery(rawQuery))
+                + ", host=" + host + ", origin=" + origin
+                + ", authorization=" + (authorization == null ? null : HIDDEN)
+                + ", offeredSubprotocols=" + offeredSubprotocols + ", remoteAddress=" + remoteAddress
+                + ", secure=" + secure + ", forwardedFor=" + forwardedFor + ", forwardedProto=" + forwardedProto + "]";
+    }
+
+    private static String visibleQuery(String query) {
+        StringJoiner shown = new StringJoiner("&");
+        for (String parameter : query.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            shown.add(equals < 0 || SHOWN_PARAMETERS.contains(name) ? parameter : name + "=" + HIDDEN);
+        }
+        return shown.toString();
     }
 }

@@ -55,4 +55,14 @@ class CredentialLoggingTest {
                 () -> "the capture must see the refusals and the connections: " + text);
         assertFalse(text.contains("SECRET"), () -> "credentials in the logs: " + text);
     }
+
+    @Test
+    void aLoggedHandshakeRequestShowsNoCredentials() {
+        String shown = new HandshakeRequest("room=general&user=Alice&token=" + GOOD + "&since=17", "chat.example",
+                null, "Bearer " + FORGED, List.of(), "10.0.0.1").toString();
+
+        assertFalse(shown.contains("SECRET"), () -> "credentials in " + shown);
+        assertTrue(shown.contains("room=general&user=Alice&token=(hidden)&since=17"), shown);
+        assertTrue(shown.contains("authorization=(hidden)"), shown);
+    }
 }
