@@ -28,7 +28,7 @@ public final class CoreFootprint {
     }
 
     /** A sink that keeps nothing; made before the first measurement, so not counted. */
-    private static final class NullSink implements ClientSink {
+    static final class NullSink implements ClientSink {
         @Override
         public void send(Frame frame, WriteCallback callback) {
             callback.succeeded();
@@ -127,7 +127,7 @@ public final class CoreFootprint {
         System.err.printf("%10s %10.1f  total%n", "", total / (double) n);
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
+    static long usedHeapAfterGc() throws InterruptedException {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();
