@@ -96,6 +96,13 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
     public static final int DEFAULT_MAX_QUEUED = 100_000;
     /** How long the pool waits for a connection before the operation fails. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long one statement or commit on a connection the store's own pool made may go
+     * unanswered before it fails and the connection is dropped (PostgreSQL's
+     * {@code socketTimeout}, with {@code tcpKeepAlive} on; H2's {@code QUERY_TIMEOUT}), so that
+     * a hung or cut-off database stalls the writer this long at most, not until TCP gives up.
+     */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     /** How often retention runs, when it is configured. */
     public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofMinutes(1);
     /** Rooms whose last seq is kept in memory; an idle room past this reads it again when next used. */
@@ -485,6 +492,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         private int maxPerRoom;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private LongSupplier nanoTime = System::nanoTime;
         private int roomsKept = DEFAULT_ROOMS_KEPT;
         private boolean shared = DEFAULT_SHARED;
@@ -607,6 +615,12 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return this;
         }
 
+        /** How long a statement may go unanswered; for tests. */
+        Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = timeout;
+            return this;
+        }
+
         /** How long the pool waits for a connection; for tests. */
         Builder connectionTimeout(Duration timeout) {
             this.connectionTimeout = timeout;
@@ -668,7 +682,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             }
         }
 
-        private HikariConfig poolConfig() {
+        /** The pool of {@link #url}; package-private for tests. */
+        HikariConfig poolConfig() {
             HikariConfig config = new HikariConfig();
             config.setPoolName("chatroom-jdbc");
             config.setJdbcUrl(url);
@@ -679,8 +694,18 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             if (url.startsWith("jdbc:postgresql:")) {
                 // One multi-row INSERT per group instead of one statement per message.
                 config.addDataSourceProperty("reWriteBatchedInserts", "true");
+                config.addDataSourceProperty("connectTimeout", String.valueOf(seconds(connectionTimeout)));
+                config.addDataSourceProperty("socketTimeout", String.valueOf(seconds(statementTimeout)));
+                config.addDataSourceProperty("tcpKeepAlive", "true");
+            } else if (url.startsWith("jdbc:h2:")) {
+                config.addDataSourceProperty("QUERY_TIMEOUT", String.valueOf(statementTimeout.toMillis()));
             }
             return config;
+        }
+
+        /** PostgreSQL's timeouts are whole seconds, 0 meaning none: at least 1. */
+        private static long seconds(Duration d) {
+            return Math.max(1, (d.toMillis() + 999) / 1000);
         }
 
         /** The URL without its options (which may hold a password), for messages. */

@@ -561,6 +561,37 @@ abstract class JdbcStoreContract {
         assertEquals(List.of(before, after), await(open(database()).latest("general", 10)), "nothing came later");
     }
 
+    /**
+     * A statement the database never answers (an INSERT waiting on a row lock that is never
+     * released, as behind a hung server) fails after the statement timeout, and the next
+     * message is stored while the lock is still held: writing resumes by itself.
+     */
+    @Test
+    void aStatementTheDatabaseNeverAnswersFailsAfterTheStatementTimeoutAndWritingGoesOn() throws Exception {
+        store = open(database().statementTimeout(Duration.ofSeconds(1)));
+        StoredMessage first = await(store.append("general", "u", "first", 1));
+        try (Connection blocker = connect()) {
+            blocker.setAutoCommit(false);
+            try (PreparedStatement s = blocker.prepareStatement(Queries.INSERT)) {
+                s.setString(1, "general");
+                s.setLong(2, 2);
+                s.setString(3, "blocker");
+                s.setString(4, "x");
+                s.setLong(5, 0);
+                s.executeUpdate();
+            }
+            Throwable stuck = failureOf(store.append("general", "u", "stuck", 2));
+            assertTrue(stuck instanceof SQLException, () -> "failed with " + stuck);
+
+            StoredMessage next = await(store.append("general", "u", "next", 3));
+            assertEquals(List.of(first, next), await(store.latest("general", 10)));
+            blocker.rollback();
+        }
+        await(store.append("general", "u", "last", 4));
+        assertEquals(List.of("first", "next", "last"),
+                await(store.latest("general", 10)).stream().map(StoredMessage::text).toList(), "nothing came later");
+    }
+
     // ---- retention ------------------------------------------------------------------------
 
     @Test
