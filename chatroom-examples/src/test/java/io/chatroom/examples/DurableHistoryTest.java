@@ -112,6 +112,50 @@ class DurableHistoryTest {
         }
     }
 
+    /**
+     * The trial a new user makes: {@code --store DIR/chat} (an H2 file), two clients chat,
+     * one leaves, the server is stopped (SIGTERM, as Ctrl-C) and started again; the room's
+     * history is there, and the client reconnecting with its last {@code since} id gets
+     * exactly what it missed.
+     */
+    @Test
+    void anH2FileKeepsTheRoomAcrossAGracefulRestartAndSinceRecoversExactlyWhatWasMissed(@TempDir Path dir)
+            throws Exception {
+        List<String> flags = List.of("--store", dir.resolve("chat").toString());
+        ServerProcess server = start(flags, Map.of());
+        ChatClient alice = connect(server, "general", "Alice", null);
+        awaitType(alice, "welcome");
+        ChatClient bob = connect(server, "general", "Bob", null);
+        awaitType(bob, "welcome");
+        List<String> sent = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            alice.send(Json.of("type", "message", "text", "hello " + i));
+            sent.add((String) awaitType(alice, "message").get("id"));
+            assertEquals(sent.get(i - 1), awaitType(bob, "message").get("id"));
+        }
+        bob.send(Json.of("type", "message", "text", "bye"));
+        String bobsLast = (String) awaitType(bob, "message").get("id");
+        sent.add(bobsLast);
+        assertEquals(bobsLast, awaitType(alice, "message").get("id"));
+        bob.close();
+        for (int i = 3; i <= 4; i++) {
+            alice.send(Json.of("type", "message", "text", "hello " + i));
+            sent.add((String) awaitType(alice, "message").get("id"));
+        }
+        server.stopGracefully();
+
+        ServerProcess again = start(flags, Map.of());
+        ChatClient carol = connect(again, "general", "Carol", null);
+        assertEquals(sent, ids(awaitType(carol, "welcome").get("history")), "the room's history is there");
+        ChatClient back = connect(again, "general", "Bob", bobsLast);
+        Map<String, Object> welcome = awaitType(back, "welcome");
+        assertEquals(true, welcome.get("recovered"));
+        assertEquals(sent.subList(3, 5), ids(welcome.get("history")), "exactly what Bob missed");
+        back.send(Json.of("type", "message", "text", "back"));
+        String next = (String) awaitType(back, "message").get("id");
+        assertTrue(seq(next) > seq(sent.get(4)), next + " after " + sent.get(4));
+    }
+
     /** PostgreSQL through the example server: chat, a graceful restart, history and recovery after it. */
     @Test
     void historyAndRecoveryContinueAcrossARestartOnPostgres() throws Exception {
