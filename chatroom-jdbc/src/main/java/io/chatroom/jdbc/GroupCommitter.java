@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message not written within {@code writeTimeout} of its queueing is dropped before
  * the INSERT and its stage fails: by then the hub has given up on it and told its sender
- * {@code unavailable}, so it must never show up in history later. Only a message whose
- * transaction is under way when the time passes may still be committed.
+ * {@code unavailable}, so it must never show up in history later. The INSERT itself is
+ * cancelled when the oldest message of its group reaches that time (rounded up to whole
+ * seconds); only a commit under way then may still store messages the hub gave up on.
  *
  * <p>A message comes with its seq (given at call time), or, for a shared store, gets it in
  * the group's transaction ({@link SharedSeqs}). Either way messages of one room are queued
@@ -171,6 +172,7 @@ final class GroupCommitter {
             try {
                 seqs = shared ? SharedSeqs.take(c, group) : givenSeqs(group);
                 try (PreparedStatement insert = c.prepareStatement(Queries.INSERT)) {
+                    insert.setQueryTimeout(secondsLeft(group));
                     for (int i = 0; i < seqs.length; i++) {
                         Write w = group.get(i);
                         insert.setString(1, w.room);
@@ -226,6 +228,22 @@ final class GroupCommitter {
                     + " shows up in history"));
         }
         return live;
+    }
+
+    /**
+     * The INSERT's timeout: until the oldest write of the group reaches its write timeout, in
+     * whole seconds (JDBC's unit), at least 1. An INSERT that hangs (on a lock, on a stalled
+     * server) is then cancelled about when its messages would have been dropped, not
+     * committed long after the hub told their senders {@code unavailable}.
+     */
+    private int secondsLeft(List<Write> group) {
+        long oldest = Long.MAX_VALUE;
+        for (Write w : group) {
+            oldest = Math.min(oldest, w.queuedAt);
+        }
+        long left = oldest + writeTimeout.toNanos() - nanoTime.getAsLong();
+        long seconds = (left + 999_999_999L) / 1_000_000_000L;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, seconds));
     }
 
     private static long[] givenSeqs(List<Write> group) {

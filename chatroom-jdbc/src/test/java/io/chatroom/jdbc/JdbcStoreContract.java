@@ -562,6 +562,33 @@ abstract class JdbcStoreContract {
     }
 
     /**
+     * An INSERT that hangs on a row lock is cancelled once its message reaches the write
+     * timeout, so the message is not committed when the lock goes, long after the hub told
+     * its sender {@code unavailable}.
+     */
+    @Test
+    void anInsertStillHangingAtTheWriteTimeoutIsCancelledNotCommittedLater() throws Exception {
+        store = open(database().writeTimeout(Duration.ofSeconds(1)).statementTimeout(Duration.ofMinutes(10)));
+        StoredMessage first = await(store.append("general", "u", "first", 1));
+        try (Connection blocker = connect()) {
+            blocker.setAutoCommit(false);
+            try (PreparedStatement s = blocker.prepareStatement(Queries.INSERT)) {
+                s.setString(1, "general");
+                s.setLong(2, 2);
+                s.setString(3, "blocker");
+                s.setString(4, "x");
+                s.setLong(5, 0);
+                s.executeUpdate();
+            }
+            Throwable hung = failureOf(store.append("general", "u", "hung", 2));
+            assertTrue(hung instanceof SQLException, () -> "failed with " + hung);
+            blocker.rollback();
+        }
+        StoredMessage next = await(store.append("general", "u", "next", 3));
+        assertEquals(List.of(first, next), await(store.latest("general", 10)));
+    }
+
+    /**
      * A statement the database never answers (an INSERT waiting on a row lock that is never
      * released, as behind a hung server) fails after the statement timeout, and the next
      * message is stored while the lock is still held: writing resumes by itself.
