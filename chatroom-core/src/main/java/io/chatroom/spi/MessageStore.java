@@ -12,7 +12,10 @@ import java.util.concurrent.CompletionStage;
  * called on a room's turn, on a pool shared by every room. The room keeps its own order
  * while a stage is pending, and other rooms never wait on it. A store that cannot take a
  * message (its database is down) fails the stage: the sender is told {@code unavailable}
- * and nothing is broadcast.
+ * and nothing is broadcast. So does a stage still pending after
+ * {@link io.chatroom.ChatSettings#storeTimeout()}; a store that queues writes must then never
+ * make that message durable (give up on it before that time and fail its stage), or it would
+ * show up in history without ever having been broadcast.
  *
  * <p>Calls for one room come from that room's serial executor, never concurrently for the
  * same room; calls for different rooms may come at once. Operations of one room take

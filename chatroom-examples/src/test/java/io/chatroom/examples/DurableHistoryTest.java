@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,50 @@ class DurableHistoryTest {
         }
     }
 
+    /**
+     * The trial a new user makes: {@code --store DIR/chat} (an H2 file), two clients chat,
+     * one leaves, the server is stopped (SIGTERM, as Ctrl-C) and started again; the room's
+     * history is there, and the client reconnecting with its last {@code since} id gets
+     * exactly what it missed.
+     */
+    @Test
+    void anH2FileKeepsTheRoomAcrossAGracefulRestartAndSinceRecoversExactlyWhatWasMissed(@TempDir Path dir)
+            throws Exception {
+        List<String> flags = List.of("--store", dir.resolve("chat").toString());
+        ServerProcess server = start(flags, Map.of());
+        ChatClient alice = connect(server, "general", "Alice", null);
+        awaitType(alice, "welcome");
+        ChatClient bob = connect(server, "general", "Bob", null);
+        awaitType(bob, "welcome");
+        List<String> sent = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            alice.send(Json.of("type", "message", "text", "hello " + i));
+            sent.add((String) awaitType(alice, "message").get("id"));
+            assertEquals(sent.get(i - 1), awaitType(bob, "message").get("id"));
+        }
+        bob.send(Json.of("type", "message", "text", "bye"));
+        String bobsLast = (String) awaitType(bob, "message").get("id");
+        sent.add(bobsLast);
+        assertEquals(bobsLast, awaitType(alice, "message").get("id"));
+        bob.close();
+        for (int i = 3; i <= 4; i++) {
+            alice.send(Json.of("type", "message", "text", "hello " + i));
+            sent.add((String) awaitType(alice, "message").get("id"));
+        }
+        server.stopGracefully();
+
+        ServerProcess again = start(flags, Map.of());
+        ChatClient carol = connect(again, "general", "Carol", null);
+        assertEquals(sent, ids(awaitType(carol, "welcome").get("history")), "the room's history is there");
+        ChatClient back = connect(again, "general", "Bob", bobsLast);
+        Map<String, Object> welcome = awaitType(back, "welcome");
+        assertEquals(true, welcome.get("recovered"));
+        assertEquals(sent.subList(3, 5), ids(welcome.get("history")), "exactly what Bob missed");
+        back.send(Json.of("type", "message", "text", "back"));
+        String next = (String) awaitType(back, "message").get("id");
+        assertTrue(seq(next) > seq(sent.get(4)), next + " after " + sent.get(4));
+    }
+
     /** PostgreSQL through the example server: chat, a graceful restart, history and recovery after it. */
     @Test
     void historyAndRecoveryContinueAcrossARestartOnPostgres() throws Exception {
@@ -139,6 +184,125 @@ class DurableHistoryTest {
         bob.send(Json.of("type", "message", "text", "after the restart"));
         String next = (String) awaitType(bob, "message").get("id");
         assertTrue(seq(next) > seq(sent.get(2)), next);
+    }
+
+    /**
+     * PostgreSQL stopped under a chatting server: messages are answered {@code unavailable}
+     * and never broadcast, while pings, typing, presence and heartbeats go on and nobody is
+     * disconnected; once it is back, writing resumes by itself, every message any client saw
+     * is in the history, and none answered {@code unavailable} is.
+     */
+    @Test
+    void stoppingPostgresAnswersUnavailableWhileChatGoesOnAndWritingResumesOnceItIsBack() throws Exception {
+        TestPostgres pg = TestPostgres.shared();
+        String url = pg.newDatabase();
+        // Heartbeats much shorter than the outage: a stalled heartbeat would close the clients.
+        ServerProcess server = start(List.of("--store", url, "--store-user", TestPostgres.USER,
+                "--ping-period", "1s", "--pong-wait", "3s"), Map.of());
+        Seen seen = new Seen();
+        ChatClient alice = connect(server, "general", "Alice", null);
+        seen.await(alice, "welcome", null);
+        ChatClient bob = connect(server, "general", "Bob", null);
+        seen.await(bob, "welcome", null);
+        seen.await(alice, "join", null);
+        for (int i = 1; i <= 3; i++) {
+            alice.send(Json.of("type", "message", "text", "before " + i, "ref", "b" + i));
+            seen.await(alice, "message", "b" + i);
+        }
+
+        List<String> refused = new ArrayList<>();
+        pg.stop();
+        try {
+            for (int i = 1; i <= 2; i++) {
+                alice.send(Json.of("type", "message", "text", "during " + i, "ref", "d" + i));
+                Map<String, Object> error = seen.await(alice, "error", "d" + i);
+                assertEquals("unavailable", error.get("code"), error::toString);
+                refused.add("during " + i);
+
+                boolean typing = i == 1;
+                alice.send(Json.of("type", "typing", "typing", typing));
+                seen.awaitMatching(bob, f -> "typing".equals(f.get("type")) && Boolean.valueOf(typing).equals(f.get("typing")),
+                        "Alice's typing:" + typing);
+                String status = i == 1 ? "away" : "online";
+                alice.send(Json.of("type", "presence", "status", status));
+                seen.awaitMatching(bob, f -> "presence".equals(f.get("type")) && status.equals(f.get("status")),
+                        "Alice's presence " + status);
+                bob.send(Json.of("type", "ping"));
+                seen.await(bob, "pong", null);
+            }
+        } finally {
+            pg.start();
+        }
+
+        Map<String, Object> echo = null;
+        for (int i = 1; echo == null; i++) {
+            assertTrue(i <= 20, "20 messages after PostgreSQL came back, none stored");
+            alice.send(Json.of("type", "message", "text", "after " + i, "ref", "a" + i));
+            Map<String, Object> answer = seen.await(alice, null, "a" + i);
+            if ("message".equals(answer.get("type"))) {
+                echo = answer;
+            } else {
+                assertEquals("unavailable", answer.get("code"), answer::toString);
+                refused.add("after " + i);
+            }
+        }
+        String last = (String) echo.get("id");
+        while (!seen.ids(bob).contains(last)) {
+            seen.await(bob, "message", null);
+        }
+        assertTrue(alice.isOpen() && bob.isOpen(), "both clients still connected");
+        assertFalse(seen.types(alice).contains("leave") || seen.types(bob).contains("leave"), "nobody left");
+
+        List<StoredMessage> history;
+        try (JdbcMessageStore store = JdbcMessageStore.builder().url(url).user(TestPostgres.USER).build()) {
+            history = store.latest("general", 1_000).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        List<String> stored = history.stream().map(StoredMessage::id).toList();
+        List<String> delivered = new ArrayList<>(seen.ids(alice));
+        delivered.addAll(seen.ids(bob));
+        assertTrue(stored.containsAll(delivered), () -> "delivered " + delivered + ", stored " + stored);
+        assertEquals(seen.ids(bob), stored, "Bob saw exactly the stored messages, in their order");
+        List<String> texts = history.stream().map(StoredMessage::text).toList();
+        assertTrue(texts.stream().noneMatch(refused::contains), () -> "refused " + refused + ", stored " + texts);
+    }
+
+    /**
+     * Every frame each client received, in order: what a test awaits and what it skipped, so
+     * that no delivered message goes unnoticed.
+     */
+    private static final class Seen {
+        private final Map<ChatClient, List<Map<String, Object>>> frames = new java.util.HashMap<>();
+
+        /** The next frame of {@code type} (any when null) with {@code ref} (any when null), recording those skipped. */
+        Map<String, Object> await(ChatClient client, String type, String ref) {
+            return awaitMatching(client, f -> (type == null || type.equals(f.get("type"))) && (ref == null || ref.equals(f.get("ref"))),
+                    (type == null ? "a frame" : type) + (ref == null ? "" : " with ref " + ref));
+        }
+
+        /** The next frame that matches, recording those skipped; fails after the deadline. */
+        Map<String, Object> awaitMatching(ChatClient client, Predicate<Map<String, Object>> matching, String what) {
+            long end = System.nanoTime() + DEADLINE.toNanos();
+            while (true) {
+                long left = end - System.nanoTime();
+                assertTrue(left > 0, () -> client.name() + " received no " + what + " within " + DEADLINE.toSeconds()
+                        + " s:\n" + client.transcript());
+                Map<String, Object> frame = Json.object(client.awaitFrame(Duration.ofNanos(left)));
+                frames.computeIfAbsent(client, c -> new ArrayList<>()).add(frame);
+                if (matching.test(frame)) {
+                    return frame;
+                }
+            }
+        }
+
+        /** The ids of the messages {@code client} received, in order. */
+        List<String> ids(ChatClient client) {
+            return frames.getOrDefault(client, List.of()).stream()
+                    .filter(f -> "message".equals(f.get("type"))).map(f -> (String) f.get("id")).toList();
+        }
+
+        List<Object> types(ChatClient client) {
+            return frames.getOrDefault(client, List.of()).stream().map(f -> f.get("type")).toList();
+        }
     }
 
     // ---- flags ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io.chatroom.spi.StoredMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * (at most {@code maxBatch}), inserts them in one JDBC batch and commits once, then completes
  * their stages: each succeeds after the commit, or every one of the group fails with the
  * error. Callers only queue; no caller ever waits on the database.
+ *
+ * <p>A message not written within {@code writeTimeout} of its queueing is dropped before
+ * the INSERT and its stage fails: by then the hub has given up on it and told its sender
+ * {@code unavailable}, so it must never show up in history later. The INSERT itself is
+ * cancelled when the oldest message of its group reaches that time (rounded up to whole
+ * seconds); only a commit under way then may still store messages the hub gave up on.
  *
  * <p>A message comes with its seq (given at call time), or, for a shared store, gets it in
  * the group's transaction ({@link SharedSeqs}). Either way messages of one room are queued
@@ -36,11 +44,12 @@ final class GroupCommitter {
     /** The seq of a write whose seq the commit gives (a shared store's). */
     static final long AT_COMMIT = 0;
 
-    /** A message waiting for its commit: its seq, or {@link #AT_COMMIT}. */
-    record Write(String room, String from, String text, long ts, long seq, CompletableFuture<StoredMessage> stored) {
+    /** A message waiting for its commit: its seq, or {@link #AT_COMMIT}; queued at {@code queuedAt} (nanoTime). */
+    record Write(String room, String from, String text, long ts, long seq, long queuedAt,
+                 CompletableFuture<StoredMessage> stored) {
     }
 
-    private static final Write STOP = new Write(null, null, null, 0, 0, null);
+    private static final Write STOP = new Write(null, null, null, 0, 0, 0, null);
 
     private final DataSource dataSource;
     private final Queries queries;
@@ -48,6 +57,9 @@ final class GroupCommitter {
     private final boolean shared;
     private final int maxBatch;
     private final int maxQueued;
+    private final Duration writeTimeout;
+    /** The time writes are queued at and checked against, as {@link System#nanoTime()}. */
+    private final LongSupplier nanoTime;
     /** Messages queued or being written; the writer thread and callers. */
     private final LinkedBlockingQueue<Write> queue = new LinkedBlockingQueue<>();
     /** Messages queued and not yet completed, for the bound; any thread. */
@@ -59,12 +71,15 @@ final class GroupCommitter {
     /** Failed groups since the last commit; the writer thread only. */
     private int failedGroups;
 
-    GroupCommitter(DataSource dataSource, Queries queries, boolean shared, int maxBatch, int maxQueued) {
+    GroupCommitter(DataSource dataSource, Queries queries, boolean shared, int maxBatch, int maxQueued,
+                   Duration writeTimeout, LongSupplier nanoTime) {
         this.dataSource = dataSource;
         this.queries = queries;
         this.shared = shared;
         this.maxBatch = maxBatch;
         this.maxQueued = maxQueued;
+        this.writeTimeout = writeTimeout;
+        this.nanoTime = nanoTime;
         this.thread = new Thread(this::run, "chatroom-jdbc-writer");
         thread.setDaemon(true);
     }
@@ -88,6 +103,11 @@ final class GroupCommitter {
         if (stopped && queue.remove(write)) {
             failAll(List.of(write), new SQLException("the message store is closed"));
         }
+    }
+
+    /** Now, on the clock {@link Write#queuedAt} is read from. */
+    long now() {
+        return nanoTime.getAsLong();
     }
 
     /** Transactions committed so far. */
@@ -140,13 +160,19 @@ final class GroupCommitter {
         }
     }
 
-    private void write(List<Write> group) {
+    private void write(List<Write> all) {
         long[] seqs;
+        List<Write> group = all;
         try (Connection c = dataSource.getConnection()) {
+            group = dropExpired(all);
+            if (group.isEmpty()) {
+                return;
+            }
             c.setAutoCommit(false);
             try {
                 seqs = shared ? SharedSeqs.take(c, group) : givenSeqs(group);
                 try (PreparedStatement insert = c.prepareStatement(Queries.INSERT)) {
+                    insert.setQueryTimeout(secondsLeft(group));
                     for (int i = 0; i < seqs.length; i++) {
                         Write w = group.get(i);
                         insert.setString(1, w.room);
@@ -180,6 +206,44 @@ final class GroupCommitter {
             Write w = group.get(i);
             w.stored.complete(new StoredMessage(queries.id(seqs[i]), w.room, w.from, w.text, w.ts));
         }
+    }
+
+    /**
+     * Fails the writes queued longer than {@code writeTimeout} ago and returns the others; checked
+     * once a connection is at hand, the last wait before the INSERT.
+     */
+    private List<Write> dropExpired(List<Write> group) {
+        long now = nanoTime.getAsLong();
+        long timeout = writeTimeout.toNanos();
+        List<Write> live = new ArrayList<>(group.size());
+        List<Write> expired = new ArrayList<>();
+        for (Write w : group) {
+            (now - w.queuedAt < timeout ? live : expired).add(w);
+        }
+        if (!expired.isEmpty()) {
+            LOG.warn("{} messages not stored: they waited over {} ms for the database (the senders are told"
+                    + " 'unavailable')", expired.size(), writeTimeout.toMillis());
+            failAll(expired, new SQLTimeoutException("not written within " + writeTimeout.toMillis()
+                    + " ms of its arrival; dropped, so that a message its sender was told is unavailable never"
+                    + " shows up in history"));
+        }
+        return live;
+    }
+
+    /**
+     * The INSERT's timeout: until the oldest write of the group reaches its write timeout, in
+     * whole seconds (JDBC's unit), at least 1. An INSERT that hangs (on a lock, on a stalled
+     * server) is then cancelled about when its messages would have been dropped, not
+     * committed long after the hub told their senders {@code unavailable}.
+     */
+    private int secondsLeft(List<Write> group) {
+        long oldest = Long.MAX_VALUE;
+        for (Write w : group) {
+            oldest = Math.min(oldest, w.queuedAt);
+        }
+        long left = oldest + writeTimeout.toNanos() - nanoTime.getAsLong();
+        long seconds = (left + 999_999_999L) / 1_000_000_000L;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, seconds));
     }
 
     private static long[] givenSeqs(List<Write> group) {

@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -74,7 +75,10 @@ import org.flywaydb.core.Flyway;
  *
  * <p><b>Failures.</b> While the database cannot be reached, appends fail their stage (the
  * sender is told {@code unavailable}) and reads fail; writing resumes by itself when it is
- * back. Nothing whose stage completed is lost. A store that is not shared may leave a seq
+ * back. Nothing whose stage completed is lost. A message that waited
+ * {@link Builder#writeTimeout} for its commit (behind a hung or failing database) is dropped
+ * unwritten and its stage fails, so that a message its sender was told is {@code unavailable}
+ * never shows up in history later. A store that is not shared may leave a seq
  * unused where a commit failed, and must be the only store writing to its database: two
  * would give the same ids. A shared store's failed commit gives its seqs back, so the next
  * message of the room takes the first of them.
@@ -92,10 +96,23 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
     public static final int DEFAULT_MAX_QUEUED = 100_000;
     /** How long the pool waits for a connection before the operation fails. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long one statement or commit on a connection the store's own pool made may go
+     * unanswered before it fails and the connection is dropped (PostgreSQL's
+     * {@code socketTimeout}, with {@code tcpKeepAlive} on; H2's {@code QUERY_TIMEOUT}), so that
+     * a hung or cut-off database stalls the writer this long at most, not until TCP gives up.
+     */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     /** How often retention runs, when it is configured. */
     public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofMinutes(1);
     /** Rooms whose last seq is kept in memory; an idle room past this reads it again when next used. */
     public static final int DEFAULT_ROOMS_KEPT = 10_000;
+    /**
+     * How long a message may wait for its commit before it is dropped unwritten and its stage
+     * fails: below {@link io.chatroom.ChatSettings#DEFAULT_STORE_TIMEOUT}, after which the hub
+     * has told the sender {@code unavailable}.
+     */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(8);
     /** How long {@link #close()} waits for queued messages to be committed. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Whether several stores may write to the database at once ({@link Builder#shared}): not by default. */
@@ -134,7 +151,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         this.queries = new Queries(generation);
         this.shared = b.shared;
         this.roomsKept = b.roomsKept;
-        this.writer = new GroupCommitter(dataSource, queries, shared, DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUED);
+        this.writer = new GroupCommitter(dataSource, queries, shared, DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUED,
+                b.writeTimeout, b.nanoTime);
         this.readers = Executors.newFixedThreadPool(DEFAULT_READ_THREADS, threads("chatroom-jdbc-reader"));
         if (b.maxAge != null || b.maxPerRoom > 0) {
             this.retention = new Retention(dataSource, b.maxAge, b.maxPerRoom, b.clock);
@@ -166,6 +184,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
     @Override
     public CompletionStage<StoredMessage> append(String room, String from, String text, long ts) {
         CompletableFuture<StoredMessage> stored = new CompletableFuture<>();
+        long calledAt = writer.now();
         String problem = tooLong(room, from, text);
         if (problem != null) {
             stored.completeExceptionally(new IllegalArgumentException(problem));
@@ -180,7 +199,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             }
             line.wrote(stored);
             long seq = shared ? GroupCommitter.AT_COMMIT : line.nextSeq();
-            writer.add(new GroupCommitter.Write(room, from, kept, ts, seq, stored));
+            writer.add(new GroupCommitter.Write(room, from, kept, ts, seq, calledAt, stored));
         });
         return stored.copy();
     }
@@ -472,6 +491,9 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         private Duration maxAge;
         private int maxPerRoom;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+        private LongSupplier nanoTime = System::nanoTime;
         private int roomsKept = DEFAULT_ROOMS_KEPT;
         private boolean shared = DEFAULT_SHARED;
         private Clock clock = Clock.systemUTC();
@@ -571,6 +593,34 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a message may wait for its commit, from the {@link #append} call to the
+         * INSERT; one that waited longer is dropped unwritten and its stage fails. Default
+         * {@link #DEFAULT_WRITE_TIMEOUT}; keep it below the hub's
+         * {@link io.chatroom.ChatSettings#storeTimeout()}, after which the sender is told
+         * {@code unavailable}, so that such a message is never stored.
+         */
+        public Builder writeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("writeTimeout must be positive: " + timeout);
+            }
+            this.writeTimeout = timeout;
+            return this;
+        }
+
+        /** The time source of {@link #writeTimeout}, as {@link System#nanoTime()}; for tests. */
+        Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = nanoTime;
+            return this;
+        }
+
+        /** How long a statement may go unanswered; for tests. */
+        Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = timeout;
+            return this;
+        }
+
         /** How long the pool waits for a connection; for tests. */
         Builder connectionTimeout(Duration timeout) {
             this.connectionTimeout = timeout;
@@ -632,7 +682,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             }
         }
 
-        private HikariConfig poolConfig() {
+        /** The pool of {@link #url}; package-private for tests. */
+        HikariConfig poolConfig() {
             HikariConfig config = new HikariConfig();
             config.setPoolName("chatroom-jdbc");
             config.setJdbcUrl(url);
@@ -643,8 +694,18 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             if (url.startsWith("jdbc:postgresql:")) {
                 // One multi-row INSERT per group instead of one statement per message.
                 config.addDataSourceProperty("reWriteBatchedInserts", "true");
+                config.addDataSourceProperty("connectTimeout", String.valueOf(seconds(connectionTimeout)));
+                config.addDataSourceProperty("socketTimeout", String.valueOf(seconds(statementTimeout)));
+                config.addDataSourceProperty("tcpKeepAlive", "true");
+            } else if (url.startsWith("jdbc:h2:")) {
+                config.addDataSourceProperty("QUERY_TIMEOUT", String.valueOf(statementTimeout.toMillis()));
             }
             return config;
+        }
+
+        /** PostgreSQL's timeouts are whole seconds, 0 meaning none: at least 1. */
+        private static long seconds(Duration d) {
+            return Math.max(1, (d.toMillis() + 999) / 1000);
         }
 
         /** The URL without its options (which may hold a password), for messages. */

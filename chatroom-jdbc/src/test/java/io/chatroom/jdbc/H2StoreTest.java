@@ -3,6 +3,7 @@ package io.chatroom.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.chatroom.spi.MessageStore.Recovery;
 import io.chatroom.spi.StoredMessage;
 import java.io.IOException;
@@ -122,6 +123,17 @@ class H2StoreTest extends JdbcStoreContract {
     }
 
     /** H2's plans for a room's reads name the primary key index; docs/jdbc.md shows them. */
+    @Test
+    void theStoresOwnPoolGivesEveryStatementATimeout() throws SQLException {
+        try (HikariDataSource pool = new HikariDataSource(database().poolConfig());
+             Connection c = pool.getConnection();
+             ResultSet r = c.createStatement().executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_TIMEOUT'")) {
+            assertTrue(r.next());
+            assertEquals(String.valueOf(JdbcMessageStore.DEFAULT_STATEMENT_TIMEOUT.toMillis()), r.getString(1));
+        }
+    }
+
     @Test
     void everyQueryOfARoomWalksThePrimaryKey() throws SQLException {
         append("room7", 3);

@@ -11,7 +11,10 @@ import io.chatroom.spi.MessageStore.Recovery;
 import io.chatroom.spi.StoredMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.io.PrintWriter;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +35,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -525,6 +531,94 @@ abstract class JdbcStoreContract {
         }
     }
 
+    /**
+     * A message that waited past the write timeout (here behind a data source that does not
+     * hand out a connection) is dropped unwritten: the hub has told its sender
+     * {@code unavailable} by then, so it must never show up in history afterwards.
+     */
+    @Test
+    void aMessageThatWaitedPastTheWriteTimeoutFailsAndNeverShowsUpInHistory() throws Exception {
+        AtomicLong now = new AtomicLong();
+        Duration timeout = Duration.ofSeconds(8);
+        StalledDataSource db = new StalledDataSource(this::connect);
+        store = open(JdbcMessageStore.builder().dataSource(db).writeTimeout(timeout).nanoTime(now::get));
+        StoredMessage before = await(store.append("general", "u", "before", 1));
+
+        db.stall();
+        CompletionStage<StoredMessage> waited = store.append("general", "u", "waited", 2);
+        assertTrue(db.entered.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the writer asked for a connection");
+        CompletionStage<StoredMessage> queued = store.append("general", "u", "queued behind it", 3);
+        now.addAndGet(timeout.toNanos());
+        CompletionStage<StoredMessage> fresh = store.append("general", "u", "fresh", 4);
+        db.release();
+
+        assertTrue(failureOf(waited) instanceof SQLTimeoutException, () -> "failed with " + failureOf(waited));
+        assertTrue(failureOf(queued) instanceof SQLTimeoutException, () -> "failed with " + failureOf(queued));
+        StoredMessage after = await(fresh);
+        assertEquals(List.of(before, after), await(store.latest("general", 10)));
+        assertEquals(new Recovery(true, List.of(after)), await(store.since("general", before.id(), 10)));
+        store.close();
+        assertEquals(List.of(before, after), await(open(database()).latest("general", 10)), "nothing came later");
+    }
+
+    /**
+     * An INSERT that hangs on a row lock is cancelled once its message reaches the write
+     * timeout, so the message is not committed when the lock goes, long after the hub told
+     * its sender {@code unavailable}.
+     */
+    @Test
+    void anInsertStillHangingAtTheWriteTimeoutIsCancelledNotCommittedLater() throws Exception {
+        store = open(database().writeTimeout(Duration.ofSeconds(1)).statementTimeout(Duration.ofMinutes(10)));
+        StoredMessage first = await(store.append("general", "u", "first", 1));
+        try (Connection blocker = connect()) {
+            blocker.setAutoCommit(false);
+            try (PreparedStatement s = blocker.prepareStatement(Queries.INSERT)) {
+                s.setString(1, "general");
+                s.setLong(2, 2);
+                s.setString(3, "blocker");
+                s.setString(4, "x");
+                s.setLong(5, 0);
+                s.executeUpdate();
+            }
+            Throwable hung = failureOf(store.append("general", "u", "hung", 2));
+            assertTrue(hung instanceof SQLException, () -> "failed with " + hung);
+            blocker.rollback();
+        }
+        StoredMessage next = await(store.append("general", "u", "next", 3));
+        assertEquals(List.of(first, next), await(store.latest("general", 10)));
+    }
+
+    /**
+     * A statement the database never answers (an INSERT waiting on a row lock that is never
+     * released, as behind a hung server) fails after the statement timeout, and the next
+     * message is stored while the lock is still held: writing resumes by itself.
+     */
+    @Test
+    void aStatementTheDatabaseNeverAnswersFailsAfterTheStatementTimeoutAndWritingGoesOn() throws Exception {
+        store = open(database().statementTimeout(Duration.ofSeconds(1)));
+        StoredMessage first = await(store.append("general", "u", "first", 1));
+        try (Connection blocker = connect()) {
+            blocker.setAutoCommit(false);
+            try (PreparedStatement s = blocker.prepareStatement(Queries.INSERT)) {
+                s.setString(1, "general");
+                s.setLong(2, 2);
+                s.setString(3, "blocker");
+                s.setString(4, "x");
+                s.setLong(5, 0);
+                s.executeUpdate();
+            }
+            Throwable stuck = failureOf(store.append("general", "u", "stuck", 2));
+            assertTrue(stuck instanceof SQLException, () -> "failed with " + stuck);
+
+            StoredMessage next = await(store.append("general", "u", "next", 3));
+            assertEquals(List.of(first, next), await(store.latest("general", 10)));
+            blocker.rollback();
+        }
+        await(store.append("general", "u", "last", 4));
+        assertEquals(List.of("first", "next", "last"),
+                await(store.latest("general", 10)).stream().map(StoredMessage::text).toList(), "nothing came later");
+    }
+
     // ---- retention ------------------------------------------------------------------------
 
     @Test
@@ -644,6 +738,85 @@ abstract class JdbcStoreContract {
             synchronized (SIGNAL) {
                 return failed;
             }
+        }
+    }
+
+    /** The embedder's own data source, unpooled, whose connections can be held back: a hung pool or database. */
+    static final class StalledDataSource implements DataSource {
+        /** Counted down when a caller waits for a connection while stalled. */
+        final CountDownLatch entered = new CountDownLatch(1);
+        private final Connector connector;
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+
+        interface Connector {
+            Connection connect() throws SQLException;
+        }
+
+        StalledDataSource(Connector connector) {
+            this.connector = connector;
+        }
+
+        void stall() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            CountDownLatch g = gate;
+            if (g.getCount() > 0) {
+                entered.countDown();
+                try {
+                    if (!g.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new SQLException("still stalled after " + DEADLINE.toSeconds() + " s");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException(e);
+                }
+            }
+            return connector.connect();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
         }
     }
 

@@ -1,8 +1,10 @@
 package io.chatroom.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +49,19 @@ class PostgresStoreTest extends JdbcStoreContract {
     @AfterEach
     void serverIsUpForTheNextTest() {
         PG.start();
+    }
+
+    /** Connections of the store's own pool break when the server stops answering, and probe an idle link. */
+    @Test
+    void theStoresOwnPoolTimesOutConnectsAndReadsAndKeepsTheLinkAlive() throws SQLException {
+        JdbcMessageStore.Builder builder = database();
+        Properties set = builder.poolConfig().getDataSourceProperties();
+        assertEquals("true", set.getProperty("tcpKeepAlive"));
+        assertEquals(String.valueOf(JdbcMessageStore.DEFAULT_CONNECTION_TIMEOUT.toSeconds()), set.getProperty("connectTimeout"));
+        try (HikariDataSource pool = new HikariDataSource(builder.poolConfig()); Connection c = pool.getConnection()) {
+            assertEquals(JdbcMessageStore.DEFAULT_STATEMENT_TIMEOUT.toMillis(), c.getNetworkTimeout(),
+                    "the socket timeout of a pooled connection");
+        }
     }
 
     /**
