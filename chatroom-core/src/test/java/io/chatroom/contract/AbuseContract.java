@@ -1,6 +1,7 @@
 package io.chatroom.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -53,6 +54,16 @@ public abstract class AbuseContract extends ContractSupport {
      */
     protected int closeCodeForACloseReasonThatIsNotUtf8() {
         return 1007;
+    }
+
+    /**
+     * Whether a close frame with a code RFC 6455 forbids is the server's refusal, counted as an
+     * eviction. A server that reports such a frame as the client's own close (with 1002),
+     * exactly like a client that closes with 1002 itself, returns false in its test class,
+     * saying why; the close then counts as the client's.
+     */
+    protected boolean aForbiddenCloseCodeIsAnEviction() {
+        return true;
     }
 
     /**
@@ -195,7 +206,8 @@ public abstract class AbuseContract extends ContractSupport {
 
     @Test
     void closeFrameWithAReasonThatIsNotUtf8GetsClose1007AndNothingAfterItCounts() {
-        startServer();
+        Watch watch = new Watch("Bob");
+        startServer(testSettings().listener(watch).build());
         ChatClient alice = join("Alice");
         RawClient bob = joinRaw("Bob", alice);
 
@@ -209,6 +221,7 @@ public abstract class AbuseContract extends ContractSupport {
 
         assertCloseCode(closeCodeForACloseReasonThatIsNotUtf8(), answer, "Bob");
         alice.awaitFrameEquals("Bob left the room");
+        assertRefusalWasAnEviction(watch);
         assertEquals("Members: Alice", assertNothingMoreArrived(alice));
     }
 
@@ -216,7 +229,8 @@ public abstract class AbuseContract extends ContractSupport {
     @ParameterizedTest(name = "close code {0}")
     @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535})
     void closeFrameWithACodeNotAllowedOnTheWireGetsClose1002(int code) {
-        startServer();
+        Watch watch = new Watch("Bob");
+        startServer(testSettings().listener(watch).build());
         ChatClient alice = join("Alice");
         RawClient bob = joinRaw("Bob", alice);
 
@@ -228,6 +242,42 @@ public abstract class AbuseContract extends ContractSupport {
 
         assertCloseCode(1002, answer, "Bob");
         alice.awaitFrameEquals("Bob left the room");
+        if (aForbiddenCloseCodeIsAnEviction()) {
+            assertRefusalWasAnEviction(watch);
+        } else {
+            assertEquals(LeaveReason.CLOSED, await(watch.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                    () -> "the server never reported Bob gone"), "Bob's leave reason");
+        }
+        assertEquals("Members: Alice", assertNothingMoreArrived(alice));
+    }
+
+    /**
+     * Only a close the server started is an eviction: a client that closes with one of the
+     * codes the server refuses frames with is logged, counted and announced as a client that
+     * left, so that no client can inflate the eviction metrics.
+     */
+    @ParameterizedTest(name = "close code {0}")
+    @ValueSource(ints = {1002, 1003, 1007, 1009})
+    void clientThatClosesWithAnErrorCodeItselfIsNotAnEviction(int code) {
+        Watch watch = new Watch("Bob");
+        startServer(testSettings().listener(watch).build());
+        ChatClient alice = join("Alice");
+        RawClient bob = joinRaw("Bob", alice);
+
+        bob.sendEncoded(RawClient.encode(RawClient.CLOSE, true,
+                RawClient.closePayload(code, "you did wrong".getBytes(StandardCharsets.UTF_8))));
+        bob.awaitEnd(ChatClient.DEADLINE);
+
+        alice.awaitFrameEquals("Bob left the room");
+        LeaveReason reason = await(watch.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                () -> "the server never reported Bob gone");
+        assertEquals(LeaveReason.CLOSED, reason, "Bob's leave reason");
+        assertFalse(watch.evicted.isDone(), () -> "Bob's close was reported as an eviction: " + watch.evicted.join());
+        long evictions = 0;
+        for (EvictionCause cause : EvictionCause.values()) {
+            evictions += hub().metrics().evictions(cause);
+        }
+        assertEquals(0, evictions, () -> "evictions: " + hub().metrics());
         assertEquals("Members: Alice", assertNothingMoreArrived(alice));
     }
 
@@ -269,6 +319,16 @@ public abstract class AbuseContract extends ContractSupport {
         assertEquals(user + " joined the room", client.readText(ChatClient.DEADLINE));
         member.awaitFrameEquals(user + " joined the room");
         return client;
+    }
+
+    /** The server's refusal of a client's frame is an eviction: reported, counted and announced as one. */
+    private void assertRefusalWasAnEviction(Watch watch) {
+        LeaveReason reason = await(watch.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                () -> "the server never reported " + watch.user + " gone");
+        assertEquals(LeaveReason.EVICTED, reason, () -> watch.user + "'s leave reason");
+        assertTrue(watch.evicted.isDone(), () -> "no eviction reported for " + watch.user);
+        assertEquals(1, hub().metrics().evictions(EvictionCause.PROTOCOL_ERROR)
+                + hub().metrics().evictions(EvictionCause.BAD_UTF8), () -> "evictions: " + hub().metrics());
     }
 
     /**
