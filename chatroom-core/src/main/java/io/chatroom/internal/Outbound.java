@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * alike, so that one rule holds for all of them: what is queued counts against the send
  * queue's limits (frames and bytes, plus what the transport itself still buffers), checked
  * when it is queued, and at most one write is in flight, its completion starting the next.
+ * Two frames bypass it, both bounded: the server's own heartbeat ping (one per
+ * {@code pingPeriod}) and the close frame that ends the connection (one per connection).
  *
  * <p>A write carries every frame queued when it starts, up to {@link #MAX_BATCH_FRAMES} and
  * {@link #MAX_BATCH_BYTES} ({@link ClientSink#sendBatch}; a frame alone goes through

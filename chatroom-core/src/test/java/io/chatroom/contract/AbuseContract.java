@@ -1,7 +1,9 @@
 package io.chatroom.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chatroom.ChatSettings;
 import io.chatroom.EvictionCause;
@@ -36,12 +38,32 @@ public abstract class AbuseContract extends ContractSupport {
     private static final long PINGS_BEFORE_EVICTION = 300_000;
 
     /**
+     * Pings the flooder sends under no rate limit: their pongs (about 12 MiB) are several times
+     * what the socket buffers of loopback hold, so that a server holding a pong per ping owes
+     * more than half of them once the flood ends, and one holding one pong owes few.
+     */
+    private static final long UNLIMITED_PINGS = 100_000;
+
+    /** How long the flood under no rate limit may take before it is evicted or has sent all its pings. */
+    private static final Duration FLOOD_DEADLINE = Duration.ofSeconds(60);
+
+    /**
      * The close code for a close frame whose reason is not UTF-8: 1007 (RFC 6455, section 8.1).
      * A server that answers 1002, and cannot be told otherwise, overrides this in its test
      * class, saying why.
      */
     protected int closeCodeForACloseReasonThatIsNotUtf8() {
         return 1007;
+    }
+
+    /**
+     * Whether a close frame with a code RFC 6455 forbids is the server's refusal, counted as an
+     * eviction. A server that reports such a frame as the client's own close (with 1002),
+     * exactly like a client that closes with 1002 itself, returns false in its test class,
+     * saying why; the close then counts as the client's.
+     */
+    protected boolean aForbiddenCloseCodeIsAnEviction() {
+        return true;
     }
 
     /**
@@ -124,11 +146,68 @@ public abstract class AbuseContract extends ContractSupport {
         assertEquals("Members: Alice, Bob", assertNothingMoreArrived(bob));
     }
 
+    /**
+     * The send-queue rule itself, on the wire, with the rate limit out of the way: a client
+     * that pings and never reads holds at most one pong beyond what the sockets hold, so it is
+     * either evicted for the pongs it does not take (its write stalls: slow consumer or write
+     * timeout, never rate abuse), or, where the server reads pings faster than it writes pongs
+     * and they coalesce before the sockets fill, it owes far fewer pongs than it sent pings
+     * once its flood ends. A server that buffers a pong per ping does neither. Its neighbours
+     * talk throughout. Skipped where the container answers pings unseen: the core has no pong
+     * to count.
+     */
+    @Test
+    void clientThatPingsUnderNoRateLimitAndNeverReadsHoldsOnePongAndIsEvictedIfItsWriteStalls() {
+        assumeTrue(adapterSeesPings(), "the container answers pings itself; the core never sees them");
+        Watch flooder = new Watch("Flooder");
+        startServer(testSettings()
+                .writeWait(Duration.ofSeconds(1))
+                .rateAbuseLimit(0)
+                .rateBurst(1_000_000)
+                .ratePerSecond(1_000_000)
+                .listener(flooder)
+                .build());
+        ChatClient alice = join("Alice");
+        ChatClient bob = join("Bob");
+        alice.awaitFrameEquals("Bob joined the room");
+        RawClient raw = connectRaw(ROOM, "Flooder", RawClient.Options.defaults().receiveBufferSize(4096));
+        alice.awaitFrameEquals("Flooder joined the room");
+        bob.awaitFrameEquals("Flooder joined the room");
+
+        PingFlood flood = track(PingFlood.start(raw, UNLIMITED_PINGS));
+        Talk talk = new Talk(alice, bob, "Flooder left the room");
+        long deadline = System.nanoTime() + FLOOD_DEADLINE.toNanos();
+        while (!flooder.evicted.isDone() && !flood.ended().isDone() && System.nanoTime() < deadline) {
+            talk.exchange();
+        }
+        if (flood.ended().getNow(null) == PingFlood.End.LIMIT_REACHED && !flooder.evicted.isDone()) {
+            long pongs = pongsBeforeTheEnd(raw);
+            assertTrue(pongs < UNLIMITED_PINGS / 2,
+                    () -> "the server owed " + pongs + " pongs to a client that never read them: " + flood);
+            assertEquals(0, hub().metrics().evictions(EvictionCause.RATE_ABUSE), () -> "evictions: " + hub().metrics());
+        } else {
+            String eviction = await(flooder.evicted, deadline,
+                    () -> "the server did not evict a client that pings under no rate limit and never reads: " + flood);
+            assertTrue(eviction.startsWith("1008 "), () -> "the flooder's eviction: " + eviction);
+            assertEquals(0, hub().metrics().evictions(EvictionCause.RATE_ABUSE), () -> "evictions: " + hub().metrics());
+            assertEquals(1, hub().metrics().evictions(EvictionCause.SLOW_CONSUMER)
+                    + hub().metrics().evictions(EvictionCause.WRITE_TIMEOUT), () -> "evictions: " + hub().metrics());
+        }
+        await(flooder.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                () -> "the server never reported the flooder gone");
+        assertEquals(2, hub().connectionCount(), "connections after the flooder left");
+        talk.awaitLeave();
+        talk.exchange();
+        sendAndExpectEverywhere(alice, "quiet again", "Alice: quiet again", alice, bob);
+        assertEquals("Members: Alice, Bob", assertNothingMoreArrived(bob));
+    }
+
     // ---- close frames (RFC 6455 sections 5.5.1, 7.4) ----
 
     @Test
     void closeFrameWithAReasonThatIsNotUtf8GetsClose1007AndNothingAfterItCounts() {
-        startServer();
+        Watch watch = new Watch("Bob");
+        startServer(testSettings().listener(watch).build());
         ChatClient alice = join("Alice");
         RawClient bob = joinRaw("Bob", alice);
 
@@ -142,6 +221,7 @@ public abstract class AbuseContract extends ContractSupport {
 
         assertCloseCode(closeCodeForACloseReasonThatIsNotUtf8(), answer, "Bob");
         alice.awaitFrameEquals("Bob left the room");
+        assertRefusalWasAnEviction(watch);
         assertEquals("Members: Alice", assertNothingMoreArrived(alice));
     }
 
@@ -149,7 +229,8 @@ public abstract class AbuseContract extends ContractSupport {
     @ParameterizedTest(name = "close code {0}")
     @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535})
     void closeFrameWithACodeNotAllowedOnTheWireGetsClose1002(int code) {
-        startServer();
+        Watch watch = new Watch("Bob");
+        startServer(testSettings().listener(watch).build());
         ChatClient alice = join("Alice");
         RawClient bob = joinRaw("Bob", alice);
 
@@ -161,6 +242,42 @@ public abstract class AbuseContract extends ContractSupport {
 
         assertCloseCode(1002, answer, "Bob");
         alice.awaitFrameEquals("Bob left the room");
+        if (aForbiddenCloseCodeIsAnEviction()) {
+            assertRefusalWasAnEviction(watch);
+        } else {
+            assertEquals(LeaveReason.CLOSED, await(watch.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                    () -> "the server never reported Bob gone"), "Bob's leave reason");
+        }
+        assertEquals("Members: Alice", assertNothingMoreArrived(alice));
+    }
+
+    /**
+     * Only a close the server started is an eviction: a client that closes with one of the
+     * codes the server refuses frames with is logged, counted and announced as a client that
+     * left, so that no client can inflate the eviction metrics.
+     */
+    @ParameterizedTest(name = "close code {0}")
+    @ValueSource(ints = {1002, 1003, 1007, 1009})
+    void clientThatClosesWithAnErrorCodeItselfIsNotAnEviction(int code) {
+        Watch watch = new Watch("Bob");
+        startServer(testSettings().listener(watch).build());
+        ChatClient alice = join("Alice");
+        RawClient bob = joinRaw("Bob", alice);
+
+        bob.sendEncoded(RawClient.encode(RawClient.CLOSE, true,
+                RawClient.closePayload(code, "you did wrong".getBytes(StandardCharsets.UTF_8))));
+        bob.awaitEnd(ChatClient.DEADLINE);
+
+        alice.awaitFrameEquals("Bob left the room");
+        LeaveReason reason = await(watch.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                () -> "the server never reported Bob gone");
+        assertEquals(LeaveReason.CLOSED, reason, "Bob's leave reason");
+        assertFalse(watch.evicted.isDone(), () -> "Bob's close was reported as an eviction: " + watch.evicted.join());
+        long evictions = 0;
+        for (EvictionCause cause : EvictionCause.values()) {
+            evictions += hub().metrics().evictions(cause);
+        }
+        assertEquals(0, evictions, () -> "evictions: " + hub().metrics());
         assertEquals("Members: Alice", assertNothingMoreArrived(alice));
     }
 
@@ -204,6 +321,16 @@ public abstract class AbuseContract extends ContractSupport {
         return client;
     }
 
+    /** The server's refusal of a client's frame is an eviction: reported, counted and announced as one. */
+    private void assertRefusalWasAnEviction(Watch watch) {
+        LeaveReason reason = await(watch.gone, System.nanoTime() + ChatClient.DEADLINE.toNanos(),
+                () -> "the server never reported " + watch.user + " gone");
+        assertEquals(LeaveReason.EVICTED, reason, () -> watch.user + "'s leave reason");
+        assertTrue(watch.evicted.isDone(), () -> "no eviction reported for " + watch.user);
+        assertEquals(1, hub().metrics().evictions(EvictionCause.PROTOCOL_ERROR)
+                + hub().metrics().evictions(EvictionCause.BAD_UTF8), () -> "evictions: " + hub().metrics());
+    }
+
     /**
      * Sends a text frame after the server's close frame, so that the server reads it apart
      * from the frames before; a server that already ended the connection may refuse it.
@@ -213,6 +340,30 @@ public abstract class AbuseContract extends ContractSupport {
             client.sendText(text);
         } catch (UncheckedIOException refused) {
             // the server closed or reset the connection: nothing more reaches it, as it should be
+        }
+    }
+
+    /**
+     * Closes {@code client}'s side (its flood has ended) and counts the pongs the server still
+     * sends before its close or the end of the connection: the pongs it owed.
+     */
+    private static long pongsBeforeTheEnd(RawClient client) {
+        client.sendClose(1000, "done");
+        long pongs = 0;
+        long deadline = System.nanoTime() + ChatClient.DEADLINE.toNanos();
+        while (true) {
+            RawClient.RawFrame frame;
+            try {
+                frame = client.readFrame(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (UncheckedIOException ended) {
+                return pongs;
+            }
+            if (frame.opcode() == RawClient.CLOSE) {
+                return pongs;
+            }
+            if (frame.opcode() == RawClient.PONG) {
+                pongs++;
+            }
         }
     }
 

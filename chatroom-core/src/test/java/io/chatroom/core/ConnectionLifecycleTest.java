@@ -3,21 +3,34 @@ package io.chatroom.core;
 import static io.chatroom.core.Harness.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chatroom.Admission;
 import io.chatroom.ChatSettings;
 import io.chatroom.EvictionCause;
 import io.chatroom.HandshakeRequest;
+import io.chatroom.Hub;
 import io.chatroom.HubListener;
 import io.chatroom.LeaveReason;
 import io.chatroom.core.Harness.Client;
 import io.chatroom.spi.Authenticator;
+import io.chatroom.spi.Broker;
+import io.chatroom.spi.BrokerEvent;
+import io.chatroom.spi.Clock;
+import io.chatroom.testing.RecordingSink;
+import io.chatroom.testing.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,5 +184,104 @@ class ConnectionLifecycleTest {
         assertTrue(done.isDone() && !done.isCompletedExceptionally());
         assertEquals(1001, bob.sink().closeCode());
         assertEquals(0, h.hub.connectionCount());
+    }
+
+    /**
+     * Issue 8, item 4, without threads: the broker's {@code subscribe} runs while the first
+     * connection of a room binds that room (the direct executor runs it inline), so a
+     * shutdown started there meets a connection that is admitted but not yet published.
+     */
+    @Test
+    void aShutdownStartedWhileAConnectionBindsItsRoomNeverThrowsAndCompletesByItsDeadline() {
+        AtomicReference<Hub> hub = new AtomicReference<>();
+        AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
+        AtomicReference<RuntimeException> thrown = new AtomicReference<>();
+        Broker shutsDownOnSubscribe = new Broker() {
+            private Inbox inbox;
+
+            @Override
+            public void attach(Inbox inbox) {
+                this.inbox = inbox;
+            }
+
+            @Override
+            public void publish(BrokerEvent event) {
+                inbox.deliver(event);
+            }
+
+            @Override
+            public CompletionStage<List<BrokerEvent.Presence>> subscribe(String room) {
+                try {
+                    shutdown.compareAndSet(null, hub.get().shutdown());
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                }
+                return CompletableFuture.completedFuture(List.of());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Harness h = new Harness(b -> b.drainTimeout(Duration.ofSeconds(4)).broker(shutsDownOnSubscribe));
+        hub.set(h.hub);
+
+        Client alice = assertDoesNotThrow(() -> h.connect("general", "Alice"));
+        h.clock.advance(Duration.ofSeconds(4));
+
+        assertNull(thrown.get(), "shutdown threw while a connection bound its room");
+        CompletableFuture<Void> done = shutdown.get();
+        assertTrue(done.isDone() && !done.isCompletedExceptionally(), () -> "shutdown by its deadline: " + done);
+        assertEquals(1001, alice.sink().closeCode(), "Alice's close");
+        assertEquals(0, h.hub.connectionCount());
+        assertSame(done, h.hub.shutdown(), "a later call returns the same future");
+    }
+
+    /**
+     * Issue 8, item 9: binding is all or nothing. The timer refuses the new connection's
+     * heartbeat once: the connect throws, and neither a member nor the connection's slot
+     * (the only one) is left behind.
+     */
+    @Test
+    void aConnectionWhoseBindingFailsHalfWayLeavesNeitherAMemberNorItsSlotBehind() {
+        VirtualClock time = new VirtualClock();
+        AtomicBoolean refuseNextTimer = new AtomicBoolean();
+        Clock refusesOnce = new Clock() {
+            @Override
+            public long nanoTime() {
+                return time.nanoTime();
+            }
+
+            @Override
+            public long epochMillis() {
+                return time.epochMillis();
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, long delayNanos) {
+                if (refuseNextTimer.getAndSet(false)) {
+                    throw new IllegalStateException("timer refused the task");
+                }
+                return time.schedule(task, delayNanos);
+            }
+
+            @Override
+            public void close() {
+                time.close();
+            }
+        };
+        Harness h = new Harness(b -> b.clock(refusesOnce).maxConnections(1));
+        Admission.Accepted alice = assertInstanceOf(Admission.Accepted.class,
+                h.admit(Harness.query("general", "Alice")));
+
+        refuseNextTimer.set(true);
+        assertThrows(IllegalStateException.class, () -> alice.connect(new RecordingSink()));
+
+        assertEquals(0, h.hub.connectionCount(), "connections after the failed bind");
+        assertEquals(List.of(), h.hub.room("general")
+                .map(room -> room.members().toCompletableFuture().join()).orElse(List.of()), "members of general");
+        Client bob = h.connect("general", "Bob");
+        assertEquals("Bob joined the room", bob.last());
+        assertEquals(1, h.hub.connectionCount());
     }
 }

@@ -196,6 +196,43 @@ class OutboundRulesTest {
     }
 
     @Test
+    void aReplacedTypingFrameNeverOvertakesALaterLeaveAndJoin() {
+        Harness h = new Harness();
+        Client bob = h.connectJson("general", "Bob", null);
+        Client alice = h.connectJson("general", "Alice", null);
+        bob.sink().stall();   // Bob lags: everything below stays queued for him
+        alice.sendJson("type", "message", "text", "in flight");
+
+        alice.sendJson("type", "typing", "typing", true);
+        alice.disconnect();
+        Client again = h.connectJson("general", "Alice", null);
+        again.sendJson("type", "typing", "typing", true);
+        bob.sink().completeWrites();
+
+        List<String> aboutAlice = bob.events().stream()
+                .filter(e -> "Alice".equals(e.get("user")))
+                .map(e -> e.get("type") + (e.containsKey("typing") ? ":" + e.get("typing") : ""))
+                .collect(Collectors.toList());
+        assertEquals(List.of("join", "leave", "join", "typing:true"), aboutAlice);
+    }
+
+    @Test
+    void aPongIsCheckedWhenItIsQueuedNotWhenTheNextFrameComes() {
+        Harness h = new Harness(b -> b.sendQueueFrames(2));
+        Client alice = h.connect("general", "Alice");
+        Client bob = h.connect("general", "Bob");
+        bob.sink().stall();
+        alice.send("one");                  // in flight
+        alice.send("two");                  // queued: 2 of 2
+        assertEquals(-1, bob.sink().closeCode());
+
+        bob.connection().onPing(ping(1));   // its pong is a third frame
+
+        assertEquals(1008, bob.sink().closeCode());
+        assertEquals("slow consumer", bob.sink().closeReason());
+    }
+
+    @Test
     void aPresenceFrameStillQueuedIsReplacedWhenNothingElseCameAfterIt() {
         Harness h = new Harness();
         Client bob = h.connectJson("general", "Bob", null);

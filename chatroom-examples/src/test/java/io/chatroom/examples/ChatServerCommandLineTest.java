@@ -88,6 +88,7 @@ class ChatServerCommandLineTest {
         "--metrics-host, ::g",
         "--ping-period, 0s",
         "--pong-wait, PT-1S",
+        "--pong-wait, 3000000h",
         "--write-wait, 0ms",
         "--drain-timeout, PT-1S",
         "--send-queue, 0",

@@ -66,6 +66,9 @@ final class ChatEndpoints {
         private final AtomicBoolean endReported = new AtomicBoolean();
         /** Set once the server started to close: the container's close report is then its own, not a refusal. */
         private volatile boolean serverClosing;
+        /** What the container reported to {@link #onError} before its close: a refusal of the client's frame, or another error. */
+        private volatile boolean containerRefused;
+        private volatile boolean containerFailed;
 
         // Owned by the container's serial delivery of this session's messages.
         private StringBuilder textParts;
@@ -235,20 +238,27 @@ final class ChatEndpoints {
         }
 
         /**
-         * A close with 1002, 1007 or 1009 that the server did not start is the container
-         * refusing a frame of the client's (it closes with these codes itself, and clients do
-         * not), reported to the core as such.
+         * A close the server did not start is the container's refusal of a frame of the
+         * client's when the container says so ({@link ContainerSession#isRefusal}, or
+         * {@link ContainerSession#closingForAnUnreportedRefusal}), reported to the core as such;
+         * any other is the client's own or the network's, whatever its code.
          */
         @Override
         public void onClose(Session session, CloseReason closeReason) {
             int code = closeReason.getCloseCode().getCode();
-            boolean refusal = !serverClosing && (code == 1002 || code == 1007 || code == 1009);
+            boolean refusal = !serverClosing && (containerRefused
+                    || !containerFailed && ContainerSession.closingForAnUnreportedRefusal());
             String reason = closeReason.getReasonPhrase() == null ? "" : closeReason.getReasonPhrase();
             ended(new Ending(code, reason, refusal));
         }
 
         @Override
         public void onError(Session session, Throwable cause) {
+            if (ContainerSession.isRefusal(cause)) {
+                containerRefused = true;
+            } else {
+                containerFailed = true;
+            }
             LOG.debug("websocket error on session {}", session == null ? null : session.getId(), cause);
         }
 

@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * a close) may wait, how long a close it makes itself (for a frame it refused) waits for the
  * write in flight before it gives up its close frame, and how long it waits for the client's
  * answer to a close.
+ *
+ * <p>The API does not say either whether a close the container reports is the client's own or
+ * the container's refusal of a frame of the client's (bad UTF-8, a protocol error): both come
+ * to {@code onClose} with a code, and a client may close with any code it likes. Jetty reports
+ * a refusal to {@code onError} first, with an exception of its WebSocket core's
+ * {@code CloseException} family; Tomcat reports none, and closes the session from its upgrade
+ * handler's read path, where a client's close frame is answered from its frame reader.
  */
 final class ContainerSession {
 
@@ -39,7 +46,34 @@ final class ContainerSession {
     static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT =
             "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
 
+    /** Jetty: the base class of the exceptions its WebSocket core refuses a client's frame with. */
+    private static final String JETTY_REFUSAL = "org.eclipse.jetty.websocket.core.exception.CloseException";
+    /** Tomcat: the class, and its method, that close a session for a frame Tomcat refused. */
+    private static final String TOMCAT_UPGRADE_HANDLER = "org.apache.tomcat.websocket.server.WsHttpUpgradeHandler";
+    private static final String TOMCAT_REFUSAL_CLOSE = "close";
+
     private ContainerSession() {
+    }
+
+    /** Whether an error the container reported to {@code onError} is its refusal of a frame of the client's (Jetty). */
+    static boolean isRefusal(Throwable error) {
+        for (Class<?> c = error.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(JETTY_REFUSAL)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the close being reported now, on the container's thread, is the container's own
+     * for a frame it refused without reporting an error (Tomcat closes from its upgrade
+     * handler then; it answers a client's close frame from its frame reader instead).
+     */
+    static boolean closingForAnUnreportedRefusal() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(frame ->
+                frame.getClassName().equals(TOMCAT_UPGRADE_HANDLER)
+                        && frame.getMethodName().equals(TOMCAT_REFUSAL_CLOSE)));
     }
 
     /**
