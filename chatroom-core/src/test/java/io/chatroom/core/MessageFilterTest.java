@@ -92,13 +92,11 @@ class MessageFilterTest {
         Client bob = h.connect("general", "Bob");
 
         try (LogCapture log = new LogCapture()) {
-            alice.send("fails");
-            assertEquals("Error: Message rejected: it could not be checked", alice.last());
-            alice.send("null");
-            assertEquals("Error: Message rejected: it could not be checked", alice.last());
+            assertAnswers(List.of("Error: Message rejected: it could not be checked"), alice, () -> alice.send("fails"));
+            assertAnswers(List.of("Error: Message rejected: it could not be checked"), alice, () -> alice.send("null"));
             alice.send("later");
-            later.completeExceptionally(new IllegalStateException("classifier gone away"));
-            assertEquals("Error: Message rejected: it could not be checked", alice.last());
+            assertAnswers(List.of("Error: Message rejected: it could not be checked"), alice,
+                    () -> later.completeExceptionally(new IllegalStateException("classifier gone away")));
 
             assertEquals(3, count(log.text(), "Message filter failed on a message of Alice; rejecting it"), log.text());
             assertTrue(log.text().contains("classifier down"), log.text());
@@ -172,6 +170,13 @@ class MessageFilterTest {
         assertTrue(bytes.length >= 117, () -> "cut more than needed, to " + bytes.length + " bytes: " + sent);
         String kept = sent.endsWith("...") ? sent.substring(0, sent.length() - 3) : sent;
         assertTrue(original.startsWith(kept), () -> sent);
+    }
+
+    /** What {@code client} receives while {@code action} runs. */
+    private static void assertAnswers(List<String> expected, Client client, Runnable action) {
+        int before = client.received().size();
+        action.run();
+        assertEquals(expected, client.received().subList(before, client.received().size()));
     }
 
     private static int count(String text, String part) {
