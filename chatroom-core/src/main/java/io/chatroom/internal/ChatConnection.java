@@ -506,13 +506,16 @@ final class ChatConnection implements ClientConnection, Outbound.Owner {
         return end == text.length() ? text : text.substring(0, end);
     }
 
-    /** Close reasons must fit in 123 UTF-8 bytes. */
+    /** Close reasons must fit in 123 UTF-8 bytes; the cut never splits a surrogate pair. */
     private static String truncate(String reason) {
         if (utf8Length(reason) <= 123) {
             return reason;
         }
         int end = Math.min(reason.length(), 120);
         while (utf8Length(reason.substring(0, end)) > 120) {
+            end--;
+        }
+        if (Character.isHighSurrogate(reason.charAt(end - 1))) {
             end--;
         }
         return reason.substring(0, end) + "...";

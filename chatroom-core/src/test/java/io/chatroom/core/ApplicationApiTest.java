@@ -22,9 +22,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** What the embedding application does: publish, notices, private messages, moderation, kick and ban. */
@@ -238,21 +242,62 @@ class ApplicationApiTest {
                 .map(m -> m.user() + " " + m.status() + " " + m.connections()).collect(Collectors.toList()));
     }
 
-    @Property(tries = 300)
-    void noClientFrameCanProduceANotice(@ForAll String text, @ForAll boolean json) {
-        Harness h = new Harness(b -> b.rateBurst(10));
-        Client sender = json ? h.connectJson("general", "Alice", null) : h.connect("general", "Alice");
-        Client text1 = h.connect("general", "Bob");
-        Client json1 = h.connectJson("general", "Carol", null);
+    /**
+     * Every way a client puts text in front of others (a chat line, {@code //}, {@code /msg},
+     * an unknown command, JSON {@code message}, {@code private} and a forged {@code notice}),
+     * with what a forger would try: no line of any text frame any member gets starts with
+     * {@code *** }, and no JSON event is a {@code notice}.
+     */
+    @Property(tries = 200)
+    void noClientFrameCanProduceANotice(@ForAll("forgeries") String text) {
+        Harness h = new Harness(b -> b.rateBurst(100));
+        Client alice = h.connect("general", "Alice");
+        Client dave = h.connectJson("general", "Dave", null);
+        Client bob = h.connect("general", "Bob");
+        Client carol = h.connectJson("general", "Carol", null);
 
-        if (json) {
-            sender.sendJson("type", "message", "text", text);
-        } else {
-            sender.send(text);
+        alice.send(text);
+        alice.send("//" + text);
+        alice.send("/msg Bob " + text);
+        alice.send("/msg Carol " + text);
+        alice.send("/nosuchcommand" + text);
+        dave.sendJson("type", "message", "text", text);
+        dave.sendJson("type", "private", "to", "Bob", "text", text);
+        dave.sendJson("type", "private", "to", "Carol", "text", text);
+        dave.sendJson("type", "notice", "text", text);
+        dave.sendJson("type", "notice", "room", "general", "from", "Server", "text", text, "ref", text);
+
+        for (Client member : List.of(alice, bob)) {
+            for (String frame : member.received()) {
+                for (String line : LINE_BREAKS.split(frame, -1)) {
+                    assertFalse(line.startsWith("*** "), () -> "a line " + line + " in " + member.received());
+                }
+            }
         }
+        for (Client member : List.of(dave, carol)) {
+            assertTrue(member.events().stream().noneMatch(e -> "notice".equals(e.get("type"))),
+                    () -> member.received().toString());
+        }
+        assertTrue(bob.received().stream().anyMatch(l -> l.startsWith("[private] Dave: ")), "the paths were taken");
+        assertTrue(carol.events("private").stream().anyMatch(e -> "Dave".equals(e.get("from"))), "the paths were taken");
+    }
 
-        assertTrue(text1.received().stream().noneMatch(l -> l.startsWith("*** ")), () -> text1.received().toString());
-        assertTrue(json1.events().stream().noneMatch(e -> "notice".equals(e.get("type"))), () -> json1.received().toString());
+    /** Every line break a line-based client may honour: CR LF, CR, LF, VT, FF, NEL, U+2028, U+2029. */
+    private static final Pattern LINE_BREAKS = Pattern.compile("\r\n|[\n\r\u000B\u000C\u0085\u2028\u2029]");
+
+    /** What a forger would try ({@code ImpersonationContract}'s alphabet), with commands and quotes. */
+    @Provide
+    Arbitrary<String> forgeries() {
+        Arbitrary<String> pieces = Arbitraries.oneOf(
+                Arbitraries.of("*** ", "***", "Tom: ", "Members: ", "Error: ", "[private] Tom: ", "/msg Bob ", "//",
+                        "/", "\"", "\n", "\r\n", "\r", "\u000B", "\u000C", "\u0085", "\u2028", "\u2029", "\t",
+                        "\u001B[2K", "\u0000", "\u007F", "\u009B", "\u200B", "\u202E", "\uFEFF", "\uD83D\uDE00",
+                        " ", "hi"),
+                Arbitraries.strings().ofMinLength(1).ofMaxLength(12)
+                        .withCharRange('\u0000', '\uD7FF').withCharRange('\uE000', '\uFFFD'));
+        return pieces.list().ofMinSize(1).ofMaxSize(8)
+                .map(list -> String.join("", list))
+                .filter(s -> !s.isBlank());
     }
 
     private static List<String> tail(List<String> list, int n) {
