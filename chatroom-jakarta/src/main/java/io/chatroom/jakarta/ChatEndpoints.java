@@ -256,7 +256,9 @@ final class ChatEndpoints {
         public void onError(Session session, Throwable cause) {
             if (ContainerSession.isRefusal(cause)) {
                 containerRefused = true;
-            } else {
+            } else if (cause instanceof IOException) {
+                // The connection failed (end of stream, reset): its close is no refusal. An
+                // exception of a message handler's is reported here too, and ends nothing.
                 containerFailed = true;
             }
             LOG.debug("websocket error on session {}", session == null ? null : session.getId(), cause);

@@ -7,8 +7,10 @@ const PING_EVERY_MS = 25000;
 const PONG_WAIT_MS = 10000;
 const SUBPROTOCOL = 'chatroom.v1.json';
 // A browser cannot read the status of a refused upgrade: with a token, a room that never
-// opened this many times running is taken as refused (401 or 403), not as a server down.
+// opened this many times running, for this long (longer than a server takes to restart), is
+// taken as refused (401 or 403), not as a server down.
 const REFUSED_AFTER_ATTEMPTS = 3;
+const REFUSED_AFTER_MS = 8000;
 
 export class RoomConnection {
   constructor({ url, room, user, token, onEvent, onState }) {
@@ -20,6 +22,7 @@ export class RoomConnection {
     this.state = 'offline';
     this.detail = '';
     this.stopped = false;
+    this.openedAt = 0;
     this.retryTimer = null;
     this.pingTimer = null;
     this.deadline = null;
@@ -27,6 +30,7 @@ export class RoomConnection {
 
   open() {
     this.stopped = false;
+    this.openedAt = Date.now();
     this.connect();
   }
 
@@ -94,7 +98,8 @@ export class RoomConnection {
       this.setState('offline', code === 4001 ? `removed: ${reason || 'kicked'}` : reason);
       return;
     }
-    if (!opened && !this.welcomed && this.token && this.attempt + 1 >= REFUSED_AFTER_ATTEMPTS) {
+    if (!opened && !this.welcomed && this.token && this.attempt + 1 >= REFUSED_AFTER_ATTEMPTS
+        && Date.now() - this.openedAt >= REFUSED_AFTER_MS) {
       this.stopped = true;
       this.setState('offline', 'the server refused this token or name');
       return;
