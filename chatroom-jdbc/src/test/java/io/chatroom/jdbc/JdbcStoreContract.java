@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chatroom.spi.MessageStore.Page;
 import io.chatroom.spi.MessageStore.Recovery;
 import io.chatroom.spi.StoredMessage;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.io.PrintWriter;
@@ -36,6 +38,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -559,6 +562,52 @@ abstract class JdbcStoreContract {
         assertEquals(new Recovery(true, List.of(after)), await(store.since("general", before.id(), 10)));
         store.close();
         assertEquals(List.of(before, after), await(open(database()).latest("general", 10)), "nothing came later");
+    }
+
+    /**
+     * A shared store's commit that waited on another store's lock of the room's counter row
+     * past the write timeout is rolled back once the lock goes, not committed: the hub has
+     * told its sender {@code unavailable} by then. Its seq goes back to the room.
+     */
+    @Test
+    void aSharedCommitThatWaitedOnAnotherStoresLockPastTheWriteTimeoutIsRolledBack() throws Exception {
+        AtomicLong now = new AtomicLong();
+        Duration timeout = Duration.ofSeconds(8);
+        AtomicReference<CountDownLatch> taking = new AtomicReference<>(new CountDownLatch(0));
+        StalledDataSource db = new StalledDataSource(() -> announcingTake(connect(), taking));
+        store = open(JdbcMessageStore.builder().dataSource(db).shared(true).writeTimeout(timeout).nanoTime(now::get));
+        StoredMessage before = await(store.append("general", "u", "before", 1));
+
+        CompletionStage<StoredMessage> waited;
+        try (Connection other = connect(); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            s.executeUpdate("UPDATE chatroom_seq SET last_seq = last_seq WHERE room = 'general'");
+            taking.set(new CountDownLatch(1));
+            waited = store.append("general", "u", "waited", 2);
+            assertTrue(taking.get().await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the writer takes its seq");
+            now.addAndGet(timeout.toNanos());
+            other.rollback();
+        }
+
+        assertTrue(failureOf(waited) instanceof SQLTimeoutException, () -> "failed with " + failureOf(waited));
+        StoredMessage after = await(store.append("general", "u", "after", 3));
+        assertEquals(List.of(before, after), await(store.latest("general", 10)), "nothing came later");
+        assertEquals(2, seq(after.id()), "the rolled back seq was given again");
+    }
+
+    /** {@code c}, counting {@code taking} down when it prepares {@link SharedSeqs#TAKE}. */
+    static Connection announcingTake(Connection c, AtomicReference<CountDownLatch> taking) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && SharedSeqs.TAKE.equals(args[0])) {
+                        taking.get().countDown();
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /**
