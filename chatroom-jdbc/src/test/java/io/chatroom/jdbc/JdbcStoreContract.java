@@ -37,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -574,7 +575,8 @@ abstract class JdbcStoreContract {
         AtomicLong now = new AtomicLong();
         Duration timeout = Duration.ofSeconds(8);
         AtomicReference<CountDownLatch> taking = new AtomicReference<>(new CountDownLatch(0));
-        StalledDataSource db = new StalledDataSource(() -> announcingTake(connect(), taking));
+        StalledDataSource db = new StalledDataSource(() -> onPrepare(connect(), SharedSeqs.TAKE,
+                () -> taking.get().countDown()));
         store = open(JdbcMessageStore.builder().dataSource(db).shared(true).writeTimeout(timeout).nanoTime(now::get));
         StoredMessage before = await(store.append("general", "u", "before", 1));
 
@@ -595,12 +597,12 @@ abstract class JdbcStoreContract {
         assertEquals(2, seq(after.id()), "the rolled back seq was given again");
     }
 
-    /** {@code c}, counting {@code taking} down when it prepares {@link SharedSeqs#TAKE}. */
-    static Connection announcingTake(Connection c, AtomicReference<CountDownLatch> taking) {
+    /** {@code c}, running {@code action} whenever it prepares {@code sql}. */
+    static Connection onPrepare(Connection c, String sql, Runnable action) {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("prepareStatement") && SharedSeqs.TAKE.equals(args[0])) {
-                        taking.get().countDown();
+                    if (method.getName().equals("prepareStatement") && sql.equals(args[0])) {
+                        action.run();
                     }
                     try {
                         return method.invoke(c, args);
@@ -709,6 +711,25 @@ abstract class JdbcStoreContract {
         StoredMessage next = await(store.append("quiet", "u", "back", now.toEpochMilli()));
         assertEquals(4, seq(next.id()), "the emptied room goes on from its last id");
         assertEquals(new Recovery(false, List.of()), await(store.since("general", gone.get(1).id(), 10)));
+    }
+
+    /**
+     * A backlog larger than retention's batch goes in several DELETEs, each over at most a
+     * batch of seqs (so each stays far below the statement timeout), oldest first, all of it.
+     */
+    @Test
+    void retentionDeletesABacklogLargerThanItsBatchInSeveralSmallDeletes() throws SQLException {
+        AtomicInteger deletes = new AtomicInteger();
+        StalledDataSource db = new StalledDataSource(() -> onPrepare(connect(), Retention.DELETE,
+                deletes::incrementAndGet));
+        store = open(JdbcMessageStore.builder().dataSource(db).retention(null, 2).retentionBatch(3));
+        List<StoredMessage> general = append("general", 20);
+
+        assertEquals(18, store.runRetention());
+        assertEquals(6, deletes.get(), "18 seqs in batches of 3");
+        assertEquals(general.subList(18, 20), await(store.latest("general", 100)));
+        assertEquals(new Recovery(false, List.of()), await(store.since("general", general.get(16).id(), 100)));
+        assertEquals(0, store.runRetention());
     }
 
     // ---- closing --------------------------------------------------------------------------
