@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message not written within {@code writeTimeout} of its queueing is dropped before
  * the INSERT and its stage fails: by then the hub has given up on it and told its sender
- * {@code unavailable}, so it must never show up in history later. The INSERT itself is
- * cancelled when the oldest message of its group reaches that time (rounded up to whole
- * seconds); only a commit under way then may still store messages the hub gave up on.
+ * {@code unavailable}, so it must never show up in history later. Each statement of the
+ * group's transaction (a shared store's seq updates, the INSERT) is cancelled when the oldest
+ * message of its group reaches that time (rounded up to whole seconds), and the deadline is
+ * checked again after the seqs are taken and just before the commit: a group past it is
+ * rolled back and fails. Only a commit under way then may still store messages the hub gave
+ * up on.
  *
  * <p>A message comes with its seq (given at call time), or, for a shared store, gets it in
  * the group's transaction ({@link SharedSeqs}). Either way messages of one room are queued
@@ -170,20 +173,24 @@ final class GroupCommitter {
             }
             c.setAutoCommit(false);
             try {
-                seqs = shared ? SharedSeqs.take(c, group) : givenSeqs(group);
-                try (PreparedStatement insert = c.prepareStatement(Queries.INSERT)) {
-                    insert.setQueryTimeout(secondsLeft(group));
-                    for (int i = 0; i < seqs.length; i++) {
-                        Write w = group.get(i);
-                        insert.setString(1, w.room);
-                        insert.setLong(2, seqs[i]);
-                        insert.setString(3, w.from);
-                        insert.setString(4, w.text);
-                        insert.setLong(5, w.ts);
-                        insert.addBatch();
+                try (QueryTimeout limit = QueryTimeout.on(c)) {
+                    seqs = shared ? SharedSeqs.take(c, group, limit, secondsLeft(group)) : givenSeqs(group);
+                    failIfExpired(group);   // take() may have waited on another store's lock
+                    try (PreparedStatement insert = c.prepareStatement(Queries.INSERT)) {
+                        limit.apply(insert, secondsLeft(group));
+                        for (int i = 0; i < seqs.length; i++) {
+                            Write w = group.get(i);
+                            insert.setString(1, w.room);
+                            insert.setLong(2, seqs[i]);
+                            insert.setString(3, w.from);
+                            insert.setString(4, w.text);
+                            insert.setLong(5, w.ts);
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
                     }
-                    insert.executeBatch();
                 }
+                failIfExpired(group);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -231,17 +238,34 @@ final class GroupCommitter {
     }
 
     /**
-     * The INSERT's timeout: until the oldest write of the group reaches its write timeout, in
-     * whole seconds (JDBC's unit), at least 1. An INSERT that hangs (on a lock, on a stalled
-     * server) is then cancelled about when its messages would have been dropped, not
-     * committed long after the hub told their senders {@code unavailable}.
+     * Fails when the oldest write of the group reached its write timeout while the transaction
+     * ran: the caller rolls back, so that no message the hub gave up on is committed.
      */
-    private int secondsLeft(List<Write> group) {
+    private void failIfExpired(List<Write> group) throws SQLTimeoutException {
+        long oldest = oldest(group);
+        if (nanoTime.getAsLong() - oldest >= writeTimeout.toNanos()) {
+            throw new SQLTimeoutException("not committed within " + writeTimeout.toMillis() + " ms of its arrival;"
+                    + " rolled back, so that a message its sender was told is unavailable never shows up in history");
+        }
+    }
+
+    private static long oldest(List<Write> group) {
         long oldest = Long.MAX_VALUE;
         for (Write w : group) {
             oldest = Math.min(oldest, w.queuedAt);
         }
-        long left = oldest + writeTimeout.toNanos() - nanoTime.getAsLong();
+        return oldest;
+    }
+
+    /**
+     * The timeout of each statement of the group's transaction: until the oldest write of the
+     * group reaches its write timeout, in whole seconds (JDBC's unit), at least 1. A statement
+     * that hangs (on another store's lock, on a stalled server) is then cancelled about when
+     * its messages would have been dropped, not committed long after the hub told their
+     * senders {@code unavailable}.
+     */
+    private int secondsLeft(List<Write> group) {
+        long left = oldest(group) + writeTimeout.toNanos() - nanoTime.getAsLong();
         long seconds = (left + 999_999_999L) / 1_000_000_000L;
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, seconds));
     }

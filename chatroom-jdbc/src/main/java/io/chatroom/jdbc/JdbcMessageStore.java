@@ -101,6 +101,8 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
      * unanswered before it fails and the connection is dropped (PostgreSQL's
      * {@code socketTimeout}, with {@code tcpKeepAlive} on; H2's {@code QUERY_TIMEOUT}), so that
      * a hung or cut-off database stalls the writer this long at most, not until TCP gives up.
+     * Schema migrations run on their own connection without it, and retention deletes in
+     * batches that stay far below it.
      */
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     /** How often retention runs, when it is configured. */
@@ -155,7 +157,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
                 b.writeTimeout, b.nanoTime);
         this.readers = Executors.newFixedThreadPool(DEFAULT_READ_THREADS, threads("chatroom-jdbc-reader"));
         if (b.maxAge != null || b.maxPerRoom > 0) {
-            this.retention = new Retention(dataSource, b.maxAge, b.maxPerRoom, b.clock);
+            this.retention = new Retention(dataSource, b.maxAge, b.maxPerRoom, b.clock, b.retentionBatch);
             this.retentionTimer = Executors.newSingleThreadScheduledExecutor(threads("chatroom-jdbc-retention"));
             long period = DEFAULT_RETENTION_INTERVAL.toMillis();
             retentionTimer.scheduleWithFixedDelay(retention::runLogged, period, period, TimeUnit.MILLISECONDS);
@@ -497,6 +499,7 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
         private int roomsKept = DEFAULT_ROOMS_KEPT;
         private boolean shared = DEFAULT_SHARED;
         private Clock clock = Clock.systemUTC();
+        private int retentionBatch = Retention.DEFAULT_BATCH;
 
         private Builder() {
         }
@@ -633,6 +636,12 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
             return this;
         }
 
+        /** The most seqs one retention DELETE covers; for tests. */
+        Builder retentionBatch(int seqs) {
+            this.retentionBatch = seqs;
+            return this;
+        }
+
         /** The clock retention reads; for tests. */
         Builder clock(Clock clock) {
             this.clock = clock;
@@ -660,9 +669,14 @@ public final class JdbcMessageStore implements MessageStore, AutoCloseable {
                     pool = new HikariDataSource(poolConfig());
                     ds = pool;
                 }
-                Flyway.configure()
-                        .dataSource(ds)
-                        .locations(MIGRATIONS)
+                var flyway = Flyway.configure();
+                if (pool != null) {
+                    // Not the pool: its statement timeout would fail a long migration of a big database.
+                    flyway.dataSource(url, user, password);
+                } else {
+                    flyway.dataSource(ds);
+                }
+                flyway.locations(MIGRATIONS)
                         .table("chatroom_schema_history")
                         .baselineOnMigrate(true)
                         .baselineVersion("0")

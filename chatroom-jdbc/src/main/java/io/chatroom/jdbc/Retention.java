@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * recovery that finds its own id still held finds every later message too; and it notes
  * the last seq it deleted in {@code chatroom_room}, so that a room it emptied keeps counting
  * from there and never gives an id twice.
+ *
+ * <p>It deletes in batches of at most {@code batch} seqs, each in its own short transaction,
+ * so that no statement runs near the pool's statement timeout however large the backlog
+ * (the first pass over an old database, say), and no transaction holds a room's rows long.
  */
 final class Retention {
 
@@ -35,6 +39,10 @@ final class Retention {
             + " ORDER BY seq DESC OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY";
     static final String LAST = "SELECT MAX(seq) FROM chatroom_message WHERE room = ?";
     static final String DELETE = "DELETE FROM chatroom_message WHERE room = ? AND seq < ?";
+    /** The room's oldest message before a seq: where the next batch starts. */
+    static final String FIRST_BEFORE = "SELECT MIN(seq) FROM chatroom_message WHERE room = ? AND seq < ?";
+    /** The most seqs one DELETE covers. */
+    static final int DEFAULT_BATCH = 10_000;
     static final String NOTE = "UPDATE chatroom_room SET trimmed_seq = ? WHERE room = ? AND trimmed_seq < ?";
     static final String NOTE_FIRST = "INSERT INTO chatroom_room (room, trimmed_seq) SELECT ?, ?"
             + " WHERE NOT EXISTS (SELECT 1 FROM chatroom_room WHERE room = ?)";
@@ -45,12 +53,14 @@ final class Retention {
     /** Each room keeps at most this many; 0 for no count limit. */
     private final int maxPerRoom;
     private final Clock clock;
+    private final int batch;
 
-    Retention(DataSource dataSource, Duration maxAge, int maxPerRoom, Clock clock) {
+    Retention(DataSource dataSource, Duration maxAge, int maxPerRoom, Clock clock, int batch) {
         this.dataSource = dataSource;
         this.maxAge = maxAge;
         this.maxPerRoom = maxPerRoom;
         this.clock = clock;
+        this.batch = batch;
     }
 
     /** One pass over every room, logging instead of throwing; for the timer. */
@@ -86,28 +96,37 @@ final class Retention {
         return rooms;
     }
 
-    /** Deletes the room's messages before the first one it keeps, in one transaction. */
+    /** Deletes the room's messages before the first one it keeps, oldest first, batch by batch. */
     private long trim(Connection c, String room) throws SQLException {
+        long keepFrom = 0;
+        if (maxAge != null) {
+            long young = seq(c, FIRST_YOUNG, room, clock.millis() - maxAge.toMillis());
+            keepFrom = young > 0 ? young : seq(c, LAST, room, null) + 1;   // none young: every one goes
+        }
+        if (maxPerRoom > 0) {
+            keepFrom = Math.max(keepFrom, seq(c, NEWEST_KEPT, room, (long) maxPerRoom - 1));
+        }
+        long deleted = 0;
+        long first = seq(c, FIRST_BEFORE, room, keepFrom);
+        while (first > 0) {
+            deleted += deleteBefore(c, room, Math.min(keepFrom, first + batch));
+            first = seq(c, FIRST_BEFORE, room, keepFrom);
+        }
+        return deleted;
+    }
+
+    /** Deletes the room's messages before {@code end} (at most {@code batch} seqs), in one transaction. */
+    private static int deleteBefore(Connection c, String room, long end) throws SQLException {
         c.setAutoCommit(false);
         try {
-            long keepFrom = 0;
-            if (maxAge != null) {
-                long young = seq(c, FIRST_YOUNG, room, clock.millis() - maxAge.toMillis());
-                keepFrom = young > 0 ? young : seq(c, LAST, room, null) + 1;   // none young: every one goes
-            }
-            if (maxPerRoom > 0) {
-                keepFrom = Math.max(keepFrom, seq(c, NEWEST_KEPT, room, (long) maxPerRoom - 1));
-            }
-            int deleted = 0;
-            if (keepFrom > 1) {
-                try (PreparedStatement s = c.prepareStatement(DELETE)) {
-                    s.setString(1, room);
-                    s.setLong(2, keepFrom);
-                    deleted = s.executeUpdate();
-                }
+            int deleted;
+            try (PreparedStatement s = c.prepareStatement(DELETE)) {
+                s.setString(1, room);
+                s.setLong(2, end);
+                deleted = s.executeUpdate();
             }
             if (deleted > 0) {
-                note(c, room, keepFrom - 1);
+                note(c, room, end - 1);
             }
             c.commit();
             return deleted;

@@ -52,26 +52,27 @@ final class SharedSeqs {
     /**
      * Gives each write of {@code group} its seq, in the transaction of {@code c} (auto-commit
      * off): a room's writes get consecutive seqs in the group's order. The rooms' rows stay
-     * locked until the caller commits or rolls back.
+     * locked until the caller commits or rolls back. Each statement gets the query timeout
+     * {@code seconds}, through {@code limit}: waiting on another store's lock ends then.
      *
      * @return the seqs, in the group's order
      */
-    static long[] take(Connection c, List<Write> group) throws SQLException {
+    static long[] take(Connection c, List<Write> group, QueryTimeout limit, int seconds) throws SQLException {
         // Sorted: every store locks the rooms of its groups in the same order.
         TreeMap<String, Integer> perRoom = new TreeMap<>();
         for (Write w : group) {
             perRoom.merge(w.room(), 1, Integer::sum);
         }
-        List<String> missing = lock(c, perRoom);
+        List<String> missing = lock(c, perRoom, limit, seconds);
         if (!missing.isEmpty()) {
             c.rollback();
-            addRooms(c, missing);
-            missing = lock(c, perRoom);
+            addRooms(c, missing, limit, seconds);
+            missing = lock(c, perRoom, limit, seconds);
             if (!missing.isEmpty()) {
                 throw new SQLException("chatroom_seq lost rooms while they were being written: " + missing);
             }
         }
-        Map<String, Long> last = taken(c, perRoom);
+        Map<String, Long> last = taken(c, perRoom, limit, seconds);
         Map<String, long[]> next = new HashMap<>();
         for (Map.Entry<String, Integer> room : perRoom.entrySet()) {
             Long after = last.get(room.getKey());
@@ -93,9 +94,11 @@ final class SharedSeqs {
      * Takes each room's seqs, locking its row; the rooms that have no row. The update's count
      * says so, not a read after it: another store may add the row in between.
      */
-    private static List<String> lock(Connection c, TreeMap<String, Integer> perRoom) throws SQLException {
+    private static List<String> lock(Connection c, TreeMap<String, Integer> perRoom, QueryTimeout limit, int seconds)
+            throws SQLException {
         int[] updated;
         try (PreparedStatement take = c.prepareStatement(TAKE)) {
+            limit.apply(take, seconds);
             for (Map.Entry<String, Integer> room : perRoom.entrySet()) {
                 take.setString(1, room.getKey());
                 take.setString(2, room.getKey());
@@ -116,13 +119,15 @@ final class SharedSeqs {
     }
 
     /** The rooms' last seqs, as this transaction left them. */
-    private static Map<String, Long> taken(Connection c, TreeMap<String, Integer> perRoom) throws SQLException {
+    private static Map<String, Long> taken(Connection c, TreeMap<String, Integer> perRoom, QueryTimeout limit,
+                                           int seconds) throws SQLException {
         StringBuilder sql = new StringBuilder(TAKEN.length() + 3 * perRoom.size()).append(TAKEN);
         for (int i = 0; i < perRoom.size(); i++) {
             sql.append(i == 0 ? "?" : ", ?");
         }
         Map<String, Long> last = new HashMap<>();
         try (PreparedStatement taken = c.prepareStatement(sql.append(')').toString())) {
+            limit.apply(taken, seconds);
             int i = 1;
             for (String room : perRoom.keySet()) {
                 taken.setString(i++, room);
@@ -137,9 +142,11 @@ final class SharedSeqs {
     }
 
     /** Makes the rows of rooms that have none, each in its own transaction; another store's row wins. */
-    private static void addRooms(Connection c, List<String> rooms) throws SQLException {
+    private static void addRooms(Connection c, List<String> rooms, QueryTimeout limit, int seconds)
+            throws SQLException {
         c.setAutoCommit(true);
         try (PreparedStatement insert = c.prepareStatement(NEW_ROOM)) {
+            limit.apply(insert, seconds);
             for (String room : rooms) {
                 insert.setString(1, room);
                 try {

@@ -3,6 +3,7 @@ package io.chatroom.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.chatroom.spi.MessageStore.Recovery;
 import io.chatroom.spi.StoredMessage;
@@ -16,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.tools.Server;
@@ -131,6 +133,32 @@ class H2StoreTest extends JdbcStoreContract {
                      "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_TIMEOUT'")) {
             assertTrue(r.next());
             assertEquals(String.valueOf(JdbcMessageStore.DEFAULT_STATEMENT_TIMEOUT.toMillis()), r.getString(1));
+        }
+    }
+
+    /**
+     * On H2 a statement's query timeout sets the whole session's: the writer puts it back, so
+     * a connection of the pool (the store's own, or the embedder's) keeps the timeout it had.
+     */
+    @Test
+    void aWriteLeavesThePooledConnectionsQueryTimeoutAsItWas() throws SQLException {
+        HikariConfig config = database().poolConfig();
+        config.setMaximumPoolSize(2);   // Flyway takes two
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            for (boolean shared : new boolean[] {false, true}) {
+                JdbcMessageStore s = open(JdbcMessageStore.builder().dataSource(pool).shared(shared));
+                await(s.append("general", "u", "shared " + shared, 1));
+                s.close();
+                try (Connection one = pool.getConnection(); Connection two = pool.getConnection()) {
+                    for (Connection c : List.of(one, two)) {
+                        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(QueryTimeout.H2_SETTING)) {
+                            assertTrue(r.next());
+                            assertEquals(String.valueOf(JdbcMessageStore.DEFAULT_STATEMENT_TIMEOUT.toMillis()),
+                                    r.getString(1), "shared " + shared);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chatroom.spi.MessageStore.Page;
 import io.chatroom.spi.MessageStore.Recovery;
 import io.chatroom.spi.StoredMessage;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.io.PrintWriter;
@@ -35,7 +37,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -562,6 +566,53 @@ abstract class JdbcStoreContract {
     }
 
     /**
+     * A shared store's commit that waited on another store's lock of the room's counter row
+     * past the write timeout is rolled back once the lock goes, not committed: the hub has
+     * told its sender {@code unavailable} by then. Its seq goes back to the room.
+     */
+    @Test
+    void aSharedCommitThatWaitedOnAnotherStoresLockPastTheWriteTimeoutIsRolledBack() throws Exception {
+        AtomicLong now = new AtomicLong();
+        Duration timeout = Duration.ofSeconds(8);
+        AtomicReference<CountDownLatch> taking = new AtomicReference<>(new CountDownLatch(0));
+        StalledDataSource db = new StalledDataSource(() -> onPrepare(connect(), SharedSeqs.TAKE,
+                () -> taking.get().countDown()));
+        store = open(JdbcMessageStore.builder().dataSource(db).shared(true).writeTimeout(timeout).nanoTime(now::get));
+        StoredMessage before = await(store.append("general", "u", "before", 1));
+
+        CompletionStage<StoredMessage> waited;
+        try (Connection other = connect(); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            s.executeUpdate("UPDATE chatroom_seq SET last_seq = last_seq WHERE room = 'general'");
+            taking.set(new CountDownLatch(1));
+            waited = store.append("general", "u", "waited", 2);
+            assertTrue(taking.get().await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the writer takes its seq");
+            now.addAndGet(timeout.toNanos());
+            other.rollback();
+        }
+
+        assertTrue(failureOf(waited) instanceof SQLTimeoutException, () -> "failed with " + failureOf(waited));
+        StoredMessage after = await(store.append("general", "u", "after", 3));
+        assertEquals(List.of(before, after), await(store.latest("general", 10)), "nothing came later");
+        assertEquals(2, seq(after.id()), "the rolled back seq was given again");
+    }
+
+    /** {@code c}, running {@code action} whenever it prepares {@code sql}. */
+    static Connection onPrepare(Connection c, String sql, Runnable action) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && sql.equals(args[0])) {
+                        action.run();
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
      * An INSERT that hangs on a row lock is cancelled once its message reaches the write
      * timeout, so the message is not committed when the lock goes, long after the hub told
      * its sender {@code unavailable}.
@@ -660,6 +711,25 @@ abstract class JdbcStoreContract {
         StoredMessage next = await(store.append("quiet", "u", "back", now.toEpochMilli()));
         assertEquals(4, seq(next.id()), "the emptied room goes on from its last id");
         assertEquals(new Recovery(false, List.of()), await(store.since("general", gone.get(1).id(), 10)));
+    }
+
+    /**
+     * A backlog larger than retention's batch goes in several DELETEs, each over at most a
+     * batch of seqs (so each stays far below the statement timeout), oldest first, all of it.
+     */
+    @Test
+    void retentionDeletesABacklogLargerThanItsBatchInSeveralSmallDeletes() throws SQLException {
+        AtomicInteger deletes = new AtomicInteger();
+        StalledDataSource db = new StalledDataSource(() -> onPrepare(connect(), Retention.DELETE,
+                deletes::incrementAndGet));
+        store = open(JdbcMessageStore.builder().dataSource(db).retention(null, 2).retentionBatch(3));
+        List<StoredMessage> general = append("general", 20);
+
+        assertEquals(18, store.runRetention());
+        assertEquals(6, deletes.get(), "18 seqs in batches of 3");
+        assertEquals(general.subList(18, 20), await(store.latest("general", 100)));
+        assertEquals(new Recovery(false, List.of()), await(store.since("general", general.get(16).id(), 100)));
+        assertEquals(0, store.runRetention());
     }
 
     // ---- closing --------------------------------------------------------------------------
