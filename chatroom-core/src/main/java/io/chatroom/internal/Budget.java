@@ -37,22 +37,24 @@ final class Budget {
     /**
      * How many of the newest of {@code count} entries (oldest first, each {@code entryBytes}
      * long in UTF-8) fit in one frame whose other parts take {@code fixedBytes}, each entry
-     * counted with one byte more for the comma that separates it. Takes that frame from the
-     * budget. Sizes only: the frame is assembled once, from the entries that fit.
+     * counted with one byte more for the comma that separates it; the newest always counts as
+     * fitting, since it costs no more than the same message sent live, and a page without it
+     * would say {@code more} with nothing to page back from. Takes that frame from the budget.
+     * Sizes only: the frame is assembled once, from the entries that fit.
      */
     int newestFitting(long fixedBytes, int count, IntUnaryOperator entryBytes) {
         long room = Math.min(bytes, Integer.MAX_VALUE) - fixedBytes;
         int from = count;
         while (from > 0) {
             long entry = entryBytes.applyAsInt(from - 1) + 1L;
-            if (entry > room) {
+            if (entry > room && from < count) {
                 break;
             }
             room -= entry;
             from--;
         }
         frames--;
-        bytes = room;
+        bytes = Math.max(0, room);
         return count - from;
     }
 }

@@ -175,6 +175,29 @@ class OutboundRulesTest {
     }
 
     @Test
+    void aMessageLargerThanHalfTheQueueStillComesInItsHistoryPageAndWelcome() {
+        Harness h = new Harness(b -> b.historySize(100).sendQueueBytes(100_000).rateBurst(100));
+        Client alice = h.connectJson("general", "Alice", null);
+        alice.sendJson("type", "message", "text", "old");
+        alice.sendJson("type", "message", "text", "big" + "y".repeat(60_000));
+        alice.sendJson("type", "message", "text", "newest");
+        String newest = (String) alice.lastEvent().get("id");
+        alice.sink().stall();
+
+        alice.sendJson("type", "history", "before", newest, "limit", 200);
+        Client bob = h.connectJson("general", "Bob", null);
+
+        List<?> page = (List<?>) alice.events("history").get(0).get("messages");
+        assertEquals(1, page.size(), "the 60 kB message alone, although half of 100 kB is 50 kB");
+        assertTrue(((String) ((Map<?, ?>) page.get(0)).get("text")).startsWith("big"));
+        assertEquals(true, alice.events("history").get(0).get("more"));
+        List<?> history = (List<?>) bob.events("welcome").get(0).get("history");
+        assertEquals("newest", ((Map<?, ?>) history.get(history.size() - 1)).get("text"));
+        assertEquals(-1, alice.sink().closeCode());
+        assertEquals(-1, bob.sink().closeCode());
+    }
+
+    @Test
     void aReplacedPresenceFrameNeverOvertakesALaterLeaveAndJoin() {
         Harness h = new Harness();
         Client bob = h.connectJson("general", "Bob", null);
