@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CPU flame graphs of the fan-out scenario (issue 13): for each LABEL=JAR given, and each
+# CPU flame graphs of a load generator scenario, the fan-out by default (issue 13): for each LABEL=JAR given, and each
 # transport, starts that jar's LibraryServer under async-profiler (CPU samples every
 # millisecond, kernel frames included, so that time in socket writes shows), runs
 # `fanout --clients 500 --window 16` against it, stops it, and writes an HTML flame graph,
@@ -11,7 +11,8 @@
 # come from Maven (tools.profiler:async-profiler and :jfr-converter); the profiler needs
 # perf events (kernel.perf_event_paranoid 2 or less) and Linux on x86-64. Environment: OUT
 # (default chatroom-bench/target/profiles), DURATION (default 10), WARMUP (default 3),
-# TRANSPORTS (default "jetty java-websocket"). Output: $OUT/fanout-LABEL-TRANSPORT.*.
+# TRANSPORTS (default "jetty java-websocket"), SCENARIO (default fanout; also rooms, churn, or
+# connect: 2,000 connects 64 at a time on the fresh server). Output: $OUT/SCENARIO-LABEL-TRANSPORT.*.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,14 @@ OUT=${OUT:-$BENCH/target/profiles}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 TRANSPORTS=${TRANSPORTS:-"jetty java-websocket"}
+SCENARIO=${SCENARIO:-fanout}
+case $SCENARIO in
+  fanout)  LOAD=(fanout --clients 500 --window 16) ;;
+  rooms)   LOAD=(rooms --rooms 100 --per-room 10 --rate 20) ;;
+  churn)   LOAD=(churn --rooms 100 --per-room 10 --rate 20 --churners 32) ;;
+  connect) LOAD=(idle --connections 2000 --per-room 10 --connect-concurrency 64 --report-as connect) ;;
+  *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
+esac
 PROFILER_VERSION=4.2
 PORT=${PORT:-18480}
 mkdir -p "$OUT"
@@ -43,19 +52,19 @@ for target in "${targets[@]}"; do
   label=${target%%=*}
   jar=${target#*=}
   for transport in $TRANSPORTS; do
-    name=fanout-$label-$transport
+    name=$SCENARIO-$label-$transport
     PORT=$((PORT + 1))
     java -Xmx512m -agentpath:"$AGENT"=start,event=cpu,interval=1ms,file="$OUT/$name.collapsed" \
         -cp "$jar" io.chatroom.bench.server.LibraryServer --transport "$transport" --port "$PORT" \
         > "$OUT/$name.server.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
-    java -Xms1g -Xmx1g -jar "$BENCH/target/chatroom-loadgen.jar" fanout --url "ws://127.0.0.1:$PORT/ws" \
-        --label "$label-$transport" --server-pid "$pid" --clients 500 --window 16 \
+    java -Xms1g -Xmx1g -jar "$BENCH/target/chatroom-loadgen.jar" "${LOAD[@]}" --url "ws://127.0.0.1:$PORT/ws" \
+        --label "$label-$transport" --server-pid "$pid" \
         --duration "$DURATION" --warmup "$WARMUP" 2>>"$OUT/$name.loadgen.log" | tee "$OUT/$name.json"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
-    java -jar "$OUT/jfr-converter.jar" --title "fan-out, $label, $transport (CPU)" \
+    java -jar "$OUT/jfr-converter.jar" --title "$SCENARIO, $label, $transport (CPU)" \
         "$OUT/$name.collapsed" "$OUT/$name.html" >/dev/null
     {
       echo "# $name: share of CPU samples"

@@ -14,6 +14,8 @@
 # OUT (default chatroom-bench/target/results), SERVER_HEAP (default 512m), SERVER_JVM_FLAGS
 # (more flags for every server, default none), SKIP_BUILD=1, SKIP_JMH=1, SKIP_SERVERS=1,
 # SERVERS (default "baseline-jetty library-jetty baseline-java-websocket library-java-websocket"),
+# SCENARIOS (default "connect connect-warm idle fanout rooms churn"; connect-warm is the same
+# 2,000 connects again on the server the first batch warmed up),
 # JMH_ARGS (default: the annotations' 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement).
 set -euo pipefail
 
@@ -27,6 +29,8 @@ SERVER_HEAP=${SERVER_HEAP:-512m}
 # More JVM flags for every server (baselines too), such as the ones README recommends.
 SERVER_JVM_FLAGS=${SERVER_JVM_FLAGS:-}
 ROUNDS=${ROUNDS:-1}
+# Which scenarios each server runs, in this order (connect must come first: it measures a fresh server).
+SCENARIOS=${SCENARIOS:-"connect connect-warm idle fanout rooms churn"}
 LOADGEN="java -Xms1g -Xmx1g -jar $BENCH/target/chatroom-loadgen.jar"
 PORT=${PORT:-18080}
 
@@ -109,11 +113,17 @@ if [ "${SKIP_SERVERS:-0}" != 1 ]; then
     fi
     # 2,000 connects (64 at a time) on the fresh server: how long they take, and the server's
     # threads and RSS once connected and after 10 s of idleness.
-    scenario idle "$server" "$pid" --connections 2000 --per-room 10 --connect-concurrency 64 --report-as connect
-    scenario idle "$server" "$pid" --connections 10000 --per-room 10
-    scenario fanout "$server" "$pid" --clients 500 --window 16
-    scenario rooms "$server" "$pid" --rooms 100 --per-room 10 --rate 20
-    scenario churn "$server" "$pid" --rooms 100 --per-room 10 --rate 20 --churners 32
+    for s in $SCENARIOS; do
+      case $s in
+        connect) scenario idle "$server" "$pid" --connections 2000 --per-room 10 --connect-concurrency 64 --report-as connect ;;
+        connect-warm) scenario idle "$server" "$pid" --connections 2000 --per-room 10 --connect-concurrency 64 --report-as connect-warm ;;
+        idle)    scenario idle "$server" "$pid" --connections 10000 --per-room 10 ;;
+        fanout)  scenario fanout "$server" "$pid" --clients 500 --window 16 ;;
+        rooms)   scenario rooms "$server" "$pid" --rooms 100 --per-room 10 --rate 20 ;;
+        churn)   scenario churn "$server" "$pid" --rooms 100 --per-room 10 --rate 20 --churners 32 ;;
+        *) echo "unknown scenario $s" >&2; exit 2 ;;
+      esac
+    done
     kill "$pid" 2>/dev/null || echo "$server had stopped by itself; see $OUT/$server.server.log" >&2
     wait "$pid" 2>/dev/null || true
     trap - EXIT

@@ -49,6 +49,19 @@ public interface ClientSink {
      */
     void pong(ByteBuffer payload, WriteCallback callback);
 
+    /**
+     * Writes what the transport holds back. The core calls it after the writes it started
+     * on this sink during one turn of the room (on the thread that started them, or on
+     * another thread of the hub's executor when the turn wrote to many sinks), and right
+     * after a write started outside a room's turn. A transport that completes a write
+     * before its bytes leave, to gather the frames of a turn into one socket write (Jetty's
+     * batch mode), writes them here; it must not block, and may complete the writes' callbacks
+     * before it is called. The default does nothing: a transport that writes every frame as it
+     * is sent need not override it, and then is never asked.
+     */
+    default void flush() {
+    }
+
     /** Sends a WebSocket ping; the matching pong is reported with {@link ClientConnection#onPong()}. */
     void ping();
 

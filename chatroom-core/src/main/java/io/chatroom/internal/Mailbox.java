@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A serial executor: tasks posted from any thread run one at a time, in posting order, on
- * a shared pool. The single owner of a room's state; no thread is dedicated to it.
+ * a shared pool. The single owner of a room's state; no thread is dedicated to it. The
+ * tasks of one run are a {@link Turn}: the sinks they wrote to are flushed when it ends.
  */
 final class Mailbox implements Runnable {
 
@@ -57,18 +58,25 @@ final class Mailbox implements Runnable {
     @Override
     public void run() {
         runner = Thread.currentThread();
-        for (int i = 0; i < TURN; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                break;
+        Turn turn = Turn.begin();
+        try {
+            for (int i = 0; i < TURN; i++) {
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    break;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.error("Task in {} failed; the room goes on", name, e);
+                }
             }
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.error("Task in {} failed; the room goes on", name, e);
+        } finally {
+            runner = null;
+            if (turn != null) {
+                turn.end(pool);
             }
         }
-        runner = null;
         scheduled.set(false);
         if (!tasks.isEmpty()) {
             schedule();

@@ -79,7 +79,25 @@ final class Outbound {
         }
     };
 
+    /**
+     * Whether the sink's transport holds frames back until {@link ClientSink#flush}: asked
+     * once per sink class, since only a transport that batches overrides it.
+     */
+    private static final ClassValue<Boolean> HOLDS_FRAMES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("flush").getDeclaringClass() != ClientSink.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
     private final ClientSink sink;
+    private final boolean holdsFrames;
+    /** The {@link Turn} that will flush the sink; written and read by whoever starts a write. */
+    long flushTurn;
     private final Clock clock;
     private final Metrics counters;
     private final Owner owner;
@@ -146,6 +164,7 @@ final class Outbound {
 
     Outbound(ClientSink sink, Clock clock, Metrics counters, Owner owner, int maxFrames, long maxBytes) {
         this.sink = sink;
+        this.holdsFrames = HOLDS_FRAMES.get(sink.getClass());
         this.clock = clock;
         this.counters = counters;
         this.owner = owner;
@@ -316,6 +335,7 @@ final class Outbound {
                 inFlightIsMessage = false;
                 writeStarted = clock.nanoTime();
                 sink.pong(ByteBuffer.wrap(payload).asReadOnlyBuffer(), onWritten);
+                flushLater();
                 return;
             } else if (head instanceof Runnable closing) {
                 // Writing stays taken: nothing is written after the close.
@@ -399,6 +419,7 @@ final class Outbound {
         } else {
             sink.sendBatch(batch, onWritten);
         }
+        flushLater();
         return true;
     }
 
@@ -431,6 +452,18 @@ final class Outbound {
         inFlightIsMessage = true;
         writeStarted = clock.nanoTime();
         sink.send(frame, onWritten);
+        flushLater();
+    }
+
+    /** A write was started: a sink that holds frames back is flushed when this turn ends. */
+    private void flushLater() {
+        if (holdsFrames) {
+            Turn.flushLater(this);
+        }
+    }
+
+    ClientSink sink() {
+        return sink;
     }
 
     /** A greeting frame counted for less than its size (see {@link #greet}). */

@@ -54,8 +54,6 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
     private final Hub hub;
     private final String path;
     private final HandshakeDeadline deadline;
-    /** Created on start, with the server's executor. */
-    private volatile Flushes flushes;
 
     ChatUpgradeHandler(ServerWebSocketContainer container, Hub hub, String path) {
         super(container);
@@ -67,7 +65,6 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
     /** Arms the handshake deadline on the server's connectors, before they accept anything. */
     @Override
     protected void doStart() throws Exception {
-        flushes = new Flushes(getServer().getThreadPool(), Runtime.getRuntime().availableProcessors());
         super.doStart();
         for (Connector connector : getServer().getConnectors()) {
             deadline.install(connector);
@@ -159,7 +156,7 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         }
         Admission.Accepted accepted = (Admission.Accepted) admission;
         accepted.format().subprotocol().ifPresent(response::setAcceptedSubProtocol);
-        Endpoint endpoint = new Endpoint(accepted, hub.settings(), flushes);
+        Endpoint endpoint = new Endpoint(accepted, hub.settings());
         created.set(endpoint);
         return endpoint;
     }
@@ -199,7 +196,6 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
 
         private final Admission.Accepted accepted;
         private final ChatSettings settings;
-        private final Flushes flushes;
         /** Set once, by whichever of open and abandon comes first. */
         private final AtomicBoolean settled = new AtomicBoolean();
         /** Written on open, read by the session's later events (Jetty's threads). */
@@ -217,10 +213,9 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
         /** Owned by Jetty's serial delivery of this session's frames. */
         private boolean binaryReported;
 
-        Endpoint(Admission.Accepted accepted, ChatSettings settings, Flushes flushes) {
+        Endpoint(Admission.Accepted accepted, ChatSettings settings) {
             this.accepted = accepted;
             this.settings = settings;
-            this.flushes = flushes;
         }
 
         void abandonUnlessOpened() {
@@ -240,7 +235,7 @@ final class ChatUpgradeHandler extends WebSocketUpgradeHandler {
             this.session = session;
             ClientConnection c;
             try {
-                sink = new JettySink(session, flushes);
+                sink = new JettySink(session);
                 c = accepted.connect(sink);
             } catch (RuntimeException e) {
                 LOG.error("hub refused to bind {} in {}", accepted.user(), accepted.room(), e);

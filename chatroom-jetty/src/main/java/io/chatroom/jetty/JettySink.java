@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
@@ -26,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * view per frame, never copied here, never encoded again), not as a {@code String} that
  * Jetty would encode once per recipient, and in Jetty's batch mode: Jetty's frame flusher
  * copies a small frame into the session's batch buffer and completes its callback at once,
- * and the sink asks {@link Flushes} to flush the buffer soon, off the caller's thread (at
- * most one flush waits per sink). The room's thread thus never writes to a socket, and
- * every frame that reached the buffer before the flush goes out in one write. While a
+ * and the core calls {@link #flush} once the room's turn has given the session every frame
+ * it had for it (on the room's thread for a small room, on the hub's other threads for a
+ * large one), so every frame that reached the buffer before the flush goes out in one write. While a
  * write is under way (the client reads slowly), Jetty holds later frames and their
  * callbacks until it completes, so the core's one write in flight, its limits and its write
  * deadline still apply. A frame too large for the buffer (a quarter of Jetty's output
@@ -47,10 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JettySink implements ClientSink {
 
-    /** A field updater rather than an atomic object: thousands of idle connections each hold a sink. */
-    private static final AtomicIntegerFieldUpdater<JettySink> FLUSH_WANTED =
-            AtomicIntegerFieldUpdater.newUpdater(JettySink.class, "flushWanted");
-
     private static final Logger LOG = LoggerFactory.getLogger(JettySink.class);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
@@ -61,15 +56,10 @@ final class JettySink implements ClientSink {
     private final ConcurrentLinkedQueue<Runnable> heldFailures = new ConcurrentLinkedQueue<>();
     /** Set once Jetty reported the session closed (its thread); read by any. */
     private volatile boolean transportClosed;
-    private final Flushes flushes;
-    /** 1 while a flush of this sink waits in {@link #flushes}. */
-    private volatile int flushWanted;
-    private final Runnable flush = this::flush;
 
-    JettySink(Session session, Flushes flushes) {
+    JettySink(Session session) {
         this.session = session;
         this.core = session instanceof WebSocketSession jetty ? jetty.getCoreSession() : null;
-        this.flushes = flushes;
     }
 
     @Override
@@ -79,7 +69,6 @@ final class JettySink implements ClientSink {
                 session.sendText(frame.text(), completing(callback));
             } else {
                 core.sendFrame(text(frame), new BatchCompletion(1, callback), true);
-                requestFlush();
             }
         } catch (RuntimeException e) {
             fail(callback, e);
@@ -100,21 +89,14 @@ final class JettySink implements ClientSink {
                 completion.failed(e);
             }
         }
-        requestFlush();
     }
 
-    private void requestFlush() {
-        if (FLUSH_WANTED.compareAndSet(this, 0, 1)) {
-            flushes.add(flush);
+    /** Writes what waits in Jetty's batch buffer, in one write. */
+    @Override
+    public void flush() {
+        if (core == null) {
+            return;
         }
-    }
-
-    /**
-     * Called by {@link Flushes}: writes what waits in Jetty's batch buffer. A frame batched
-     * after the flag is cleared asks for a flush of its own, so none is left behind.
-     */
-    private void flush() {
-        flushWanted = 0;
         try {
             core.flush(org.eclipse.jetty.util.Callback.NOOP);
         } catch (RuntimeException e) {

@@ -59,6 +59,12 @@ public final class CompareReport {
         figure(t, "2,000 connects, s", "connect", "connectSeconds", "%.2f", "≤ before / 1.5", Target.VS_BEFORE,
                 r -> r <= 1 / 1.5);
         figure(t, "server CPU per connect, ms", "connect", "serverCpuMsPerConnect", "%.3f", "", Target.NONE, null);
+        figure(t, "2,000 connects on the warmed-up server, s", "connect-warm", "connectSeconds", "%.2f", "", Target.NONE,
+                null);
+        figure(t, "server CPU per warm connect, ms", "connect-warm", "serverCpuMsPerConnect", "%.3f", "", Target.NONE,
+                null);
+        figure(t, "load generator CPU per connect, ms", "connect", "loadgenCpuMsPerConnect", "%.3f", "", Target.NONE,
+                null);
         figure(t, "threads after 2,000 connects", "connect", "threadsConnected", "%.0f", "", Target.NONE, null);
         figure(t, "threads 13 s later", "connect", "threadsIdle", "%.0f", "", Target.NONE, null);
         figure(t, "RSS after 2,000 connects, MiB", "connect", "rssConnectedMiB", "%.0f", "", Target.NONE, null);
