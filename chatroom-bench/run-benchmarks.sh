@@ -8,7 +8,7 @@
 #      the gc profiler;
 #   4. prints the tables (also in $OUT/tables.md).
 #
-# Environment: DURATION (seconds measured per scenario, default 15), WARMUP (default 3),
+# Environment: DURATION (seconds measured per scenario, default 15), WARMUP (default 8),
 # ROUNDS (default 1: how often every server runs every scenario; the tables show the best
 # round, the one other processes on the machine disturbed least),
 # OUT (default chatroom-bench/target/results), SERVER_HEAP (default 512m), SERVER_JVM_FLAGS
@@ -23,7 +23,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/chatroom-bench
 OUT=${OUT:-$BENCH/target/results}
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-3}
+# 8 s: the load generator is a fresh JVM per scenario, and its first seconds (compiling its
+# own Netty paths on the same two cores) showed p99 of 50-150 ms that were the load
+# generator's, not the server's.
+WARMUP=${WARMUP:-8}
 SERVERS=${SERVERS:-"baseline-jetty library-jetty baseline-java-websocket library-java-websocket"}
 SERVER_HEAP=${SERVER_HEAP:-512m}
 # More JVM flags for every server (baselines too), such as the ones README recommends.
