@@ -71,6 +71,16 @@ for target in "${targets[@]}"; do
       echo "## threads (first frame: the thread's name is not recorded; its entry point is)"
       awk '{n=$NF; total+=n; split($1, f, ";"); k=f[1]; for (i=2; i<=length(f) && i<=6; i++) if (f[i] ~ /(Runner|Mailbox|SelectorManager|ManagedSelector|WebSocketServer|WebSocketWorker|EventLoop)/) k=f[i]; t[k]+=n}
            END {for (k in t) printf "%5.1f%%  %s\n", 100*t[k]/total, k}' "$OUT/$name.collapsed" | sort -rn | sed -n 1,8p
+      echo "## kind of work (a stack counts once, as the first kind it matches, in this order)"
+      awk '{n=$NF; total+=n; k="other"
+            if ($0 ~ /CompileBroker|C2Compiler|Compiler::compile|C1_/) k="JIT compiler"
+            else if ($0 ~ /G1|GangWorker|WorkerThread|ConcurrentGCThread|GCTask/) k="garbage collector"
+            else if ($0 ~ /ClassLoader|defineClass|loadClass|SystemDictionary|ClassFileParser|InterpreterRuntime|link_class|LinkResolver/) k="class loading and linking"
+            else if ($0 ~ /LibraryServer.main/) k="server start-up"
+            else if ($0 ~ /io\/chatroom/) k="Java code under a chatroom frame"
+            else if ($0 ~ /jetty|java_websocket/) k="transport code alone"
+            t[k]+=n}
+           END {for (k in t) printf "%5.1f%%  %s\n", 100*t[k]/total, k}' "$OUT/$name.collapsed" | sort -rn
       echo "## frames on top of the stack"
       awk '{n=$NF; total+=n; sub(/ [0-9]+$/, ""); c=split($0, f, ";"); self[f[c]]+=n}
            END {for (t in self) printf "%5.1f%%  %s\n", 100*self[t]/total, t}' "$OUT/$name.collapsed" \
