@@ -73,13 +73,16 @@ final class Mailbox implements Runnable {
             }
         } finally {
             runner = null;
-            if (turn != null) {
-                turn.end(pool);
+            try {
+                if (turn != null) {
+                    turn.end(pool);
+                }
+            } finally {
+                scheduled.set(false);
+                if (!tasks.isEmpty()) {
+                    schedule();
+                }
             }
-        }
-        scheduled.set(false);
-        if (!tasks.isEmpty()) {
-            schedule();
         }
     }
 }

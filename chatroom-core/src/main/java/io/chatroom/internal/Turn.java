@@ -3,7 +3,6 @@ package io.chatroom.internal;
 import io.chatroom.ClientSink;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,26 +68,33 @@ final class Turn {
         turn.sinks[turn.count++] = out.sink();
     }
 
-    /** Ends the turn: flushes every sink it listed, here or, for many, on {@code pool}. */
+    /**
+     * Ends the turn: flushes every sink it listed, here or, for many, on {@code pool}. The
+     * list is taken off the turn first: a flush may make another mailbox run on this thread
+     * (an executor that runs tasks on the caller's thread), and that turn lists its own sinks.
+     */
     void end(Executor pool) {
         open = false;
         int n = count;
+        if (n == 0) {
+            return;
+        }
+        ClientSink[] listed = Arrays.copyOf(sinks, n);
+        Arrays.fill(sinks, 0, n, null);
         count = 0;
         if (n <= INLINE_FLUSHES) {
-            for (int i = 0; i < n; i++) {
-                flush(sinks[i]);
-            }
-        } else {
-            for (int from = 0; from < n; from += FLUSHES_PER_TASK) {
-                ClientSink[] chunk = Arrays.copyOfRange(sinks, from, Math.min(n, from + FLUSHES_PER_TASK));
-                try {
-                    pool.execute(() -> flushAll(chunk));
-                } catch (RejectedExecutionException stopping) {
-                    flushAll(chunk);
-                }
+            flushAll(listed);
+            return;
+        }
+        for (int from = 0; from < n; from += FLUSHES_PER_TASK) {
+            ClientSink[] chunk = Arrays.copyOfRange(listed, from, Math.min(n, from + FLUSHES_PER_TASK));
+            try {
+                pool.execute(() -> flushAll(chunk));
+            } catch (RuntimeException refused) {
+                // Stopping, or an executor that refuses in its own way: flush here rather than leave frames behind.
+                flushAll(chunk);
             }
         }
-        Arrays.fill(sinks, 0, n, null);
     }
 
     private static void flushAll(ClientSink[] chunk) {
@@ -100,8 +106,8 @@ final class Turn {
     private static void flush(ClientSink sink) {
         try {
             sink.flush();
-        } catch (RuntimeException e) {
-            LOG.debug("flush of {} failed", sink, e);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("flush of {} threw; a sink must report failures through its callbacks", sink, e);
         }
     }
 }

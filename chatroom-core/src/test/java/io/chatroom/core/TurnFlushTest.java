@@ -30,9 +30,14 @@ class TurnFlushTest {
     /** Runs tasks only when told, so that the test sees which work was handed to the pool. */
     private static final class ManualExecutor implements Executor {
         final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        /** While set, every task is refused the way some executors do: not with RejectedExecutionException. */
+        boolean refusing;
 
         @Override
         public void execute(Runnable task) {
+            if (refusing) {
+                throw new IllegalStateException("not now");
+            }
             tasks.add(task);
         }
 
@@ -53,6 +58,8 @@ class TurnFlushTest {
         final List<Thread> flushThreads = new ArrayList<>();
         boolean stalled;
         final ArrayDeque<WriteCallback> owed = new ArrayDeque<>();
+        /** Run once, inside the first flush that finds frames: what a transport does on the flushing thread. */
+        Runnable onFlush;
 
         @Override
         public void send(Frame frame, WriteCallback callback) {
@@ -70,6 +77,11 @@ class TurnFlushTest {
             if (!held.isEmpty()) {
                 flushed.add(List.copyOf(held));
                 held.clear();
+                Runnable hook = onFlush;
+                onFlush = null;
+                if (hook != null) {
+                    hook.run();
+                }
             }
         }
 
@@ -107,10 +119,58 @@ class TurnFlushTest {
             .rateBurst(1_000).build());
 
     private ClientConnection connect(String user, BatchingSink sink) {
-        Admission admission = hub.admit(Harness.request(Harness.query("general", user)));
+        return connect(hub, "general", user, sink);
+    }
+
+    private ClientConnection connect(Hub to, String room, String user, BatchingSink sink) {
+        Admission admission = to.admit(Harness.request(Harness.query(room, user)));
         ClientConnection c = assertInstanceOf(Admission.Accepted.class, admission).connect(sink);
         pool.runAll();
         return c;
+    }
+
+    @Test
+    void aTurnStartedInsideAFlushOnTheSameThreadLeavesTheOuterTurnsSinksToBeFlushed() {
+        // An executor that runs every task on the caller's thread: a flush that makes another
+        // room run (a frame read on the flushing thread, say) starts a turn inside Turn.end.
+        Hub inline = Hub.create(ChatSettings.builder().clock(new VirtualClock()).executor(Runnable::run)
+                .rateBurst(1_000).build());
+        List<BatchingSink> general = new ArrayList<>();
+        BatchingSink first = new BatchingSink();
+        general.add(first);
+        connect(inline, "general", "aa", first);
+        for (String name : List.of("m1", "m2", "m3", "m4")) {
+            BatchingSink sink = new BatchingSink();
+            general.add(sink);
+            connect(inline, "general", name, sink);
+        }
+        BatchingSink senderSink = new BatchingSink();
+        general.add(senderSink);
+        ClientConnection sender = connect(inline, "general", "zed", senderSink);
+        List<BatchingSink> other = new ArrayList<>();
+        ClientConnection otherTalker = null;
+        for (String name : List.of("r1", "r2", "r3", "r4", "r5", "r6")) {
+            BatchingSink sink = new BatchingSink();
+            other.add(sink);
+            ClientConnection c = connect(inline, "other", name, sink);
+            if (otherTalker == null) {
+                otherTalker = c;
+            }
+        }
+        ClientConnection talker = otherTalker;
+        general.forEach(s -> s.flushed.clear());
+        other.forEach(s -> s.flushed.clear());
+        first.onFlush = () -> talker.onText("meanwhile");
+
+        sender.onText("hi");
+
+        for (BatchingSink sink : general) {
+            assertTrue(sink.held.isEmpty(), "left unflushed: " + sink.held);
+            assertEquals(List.of("zed: hi"), sink.delivered());
+        }
+        for (BatchingSink sink : other) {
+            assertEquals(List.of("r1: meanwhile"), sink.delivered());
+        }
     }
 
     @Test
@@ -130,14 +190,13 @@ class TurnFlushTest {
         members.get(0).onText("one");
         members.get(0).onText("two");
         members.get(0).onText("three");
-        Thread roomThread = Thread.currentThread();
         assertEquals(1, pool.tasks.size(), "the room's turn, not run yet");
         assertEquals(1, pool.runAll(), "a small turn hands nothing to the pool");
 
         for (BatchingSink sink : sinks) {
             assertEquals(List.of(List.of("user0: one", "user0: two", "user0: three")), sink.flushed,
                     "three frames of one turn, in one flush");
-            assertEquals(List.of(roomThread), sink.flushThreads);
+            assertEquals(1, sink.flushThreads.size(), "one flush per sink per turn");
             assertTrue(sink.held.isEmpty());
         }
     }
@@ -166,6 +225,33 @@ class TurnFlushTest {
         pool.runAll();
         for (BatchingSink sink : sinks) {
             assertEquals(List.of(List.of("user0: hello")), sink.flushed);
+        }
+    }
+
+    @Test
+    void anExecutorThatRefusesTheFlushTasksGetsThemFlushedOnTheRoomsThreadAndTheRoomGoesOn() {
+        List<BatchingSink> sinks = new ArrayList<>();
+        ClientConnection sender = null;
+        for (int i = 0; i < 40; i++) {
+            BatchingSink sink = new BatchingSink();
+            sinks.add(sink);
+            ClientConnection c = connect("user" + i, sink);
+            if (i == 0) {
+                sender = c;
+            }
+        }
+        sinks.forEach(s -> s.flushed.clear());
+
+        sender.onText("one");
+        pool.refusing = true;
+        pool.tasks.poll().run();   // the room's turn, whose 40 flushes the executor refuses
+        pool.refusing = false;
+        sender.onText("two");
+        pool.runAll();
+
+        for (BatchingSink sink : sinks) {
+            assertTrue(sink.held.isEmpty(), "left unflushed: " + sink.held);
+            assertEquals(List.of("user0: one", "user0: two"), sink.delivered());
         }
     }
 
